@@ -1,0 +1,117 @@
+package dev.flinkdriver.dispatcher;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Settings of a driver application: what main() to run, and how its jobs are treated. */
+public final class DriverOptions {
+
+    private DriverOptions() {}
+
+    public static final ConfigOption<String> MAIN_CLASS =
+            ConfigOptions.key("driver.main-class")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Entry class of the application. Without it, the Main-Class of the"
+                                    + " jar's manifest.");
+
+    public static final ConfigOption<String> JAR =
+            ConfigOptions.key("driver.jar")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Path of the application jar as the ApplicationMaster sees it. Set by"
+                                    + " the flink-driver client.");
+
+    public static final ConfigOption<List<String>> PROGRAM_ARGS =
+            ConfigOptions.key("driver.program-args")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription("Arguments passed to the application's main().");
+
+    public static final ConfigOption<List<String>> LIB_JARS =
+            ConfigOptions.key("driver.lib-jars")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "Extra jars on the user class path of the driver and of its jobs.");
+
+    public static final ConfigOption<LivingPriority> JOB_LIVING_PRIORITY =
+            ConfigOptions.key("driver.job.living-priority")
+                    .enumType(LivingPriority.class)
+                    .defaultValue(LivingPriority.NORMAL)
+                    .withDescription(
+                            "Living priority of a job submitted by the driver: NORMAL jobs keep"
+                                    + " the application alive until they end, DAEMON jobs are"
+                                    + " cancelled once no DRIVER or NORMAL job is left. Set it in"
+                                    + " the Configuration given to the job's execution"
+                                    + " environment.");
+
+    public static final ConfigOption<String> JOB_NAME_PREFIX =
+            ConfigOptions.key("driver.job.name-prefix")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Prefix of the names of the jobs main() submits. Default: the"
+                                    + " application's name followed by ': '.");
+
+    public static final ConfigOption<String> APPLICATION_ID =
+            ConfigOptions.key("driver.internal.application-id")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Internal: the Flink application id of the driver, carried by every"
+                                    + " job its main() submits so that the dispatcher adds the"
+                                    + " job to the driver's application.");
+
+    public static final ConfigOption<String> APPLICATION_NAME =
+            ConfigOptions.key("driver.application-name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withFallbackKeys("yarn.application.name")
+                    .withDescription(
+                            "Name of the driver application, shown as the Flink application's and"
+                                    + " the driver job's name. Default: the YARN application name,"
+                                    + " else the main class.");
+
+    public static final ConfigOption<Duration> STARTUP_TIMEOUT =
+            ConfigOptions.key("driver.startup-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "How long the dispatcher waits for the cluster's REST endpoint address"
+                                    + " and for the upload of the driver's jars before it fails"
+                                    + " the application.");
+
+    public static final ConfigOption<String> REST_ADDRESS =
+            ConfigOptions.key("driver.internal.rest-address")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Internal: base URL (e.g. http://host:8081) of the cluster's REST"
+                                    + " endpoint. The driver submits main()'s jobs there, since a"
+                                    + " TaskManager does not know the REST port the cluster bound.");
+
+    public static final ConfigOption<String> JAR_BLOB_KEY =
+            ConfigOptions.key("driver.internal.jar-blob-key")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Internal: blob key of the application jar, which lets the driver task"
+                                    + " tell it apart from the library jars on its class path.");
+
+    public static final ConfigOption<String> PROGRAM_RESTART_STRATEGY =
+            ConfigOptions.key("driver.internal.program-restart-strategy")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Internal: the restart strategy configured for the application. The"
+                                    + " driver job itself never restarts, and this keeps that"
+                                    + " override away from the jobs main() submits.");
+}

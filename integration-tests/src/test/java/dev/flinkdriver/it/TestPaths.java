@@ -1,0 +1,21 @@
+package dev.flinkdriver.it;
+
+import java.nio.file.Path;
+
+/** Paths the build hands to the integration tests (see the failsafe configuration). */
+final class TestPaths {
+
+    private TestPaths() {}
+
+    static Path distDir() {
+        return Path.of(System.getProperty("flinkdriver.dist.dir")).toAbsolutePath().normalize();
+    }
+
+    static Path itDir() {
+        return Path.of(System.getProperty("flinkdriver.it.dir")).toAbsolutePath().normalize();
+    }
+
+    static Path flinkExamplesJar() {
+        return Path.of(System.getProperty("flinkdriver.flink.examples.jar"));
+    }
+}

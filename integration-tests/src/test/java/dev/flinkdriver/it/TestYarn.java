@@ -1,0 +1,136 @@
+package dev.flinkdriver.it;
+
+import dev.flinkdriver.localyarn.LocalYarnCluster;
+import dev.flinkdriver.localyarn.LocalYarnLayout;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.EnumSet;
+
+/**
+ * One real YARN per test run, started the way {@code bin/local-yarn} starts it, with the assembled
+ * distribution's Hadoop jars offered to containers. Test classes use it with
+ * {@code @ExtendWith(TestYarn.class)} and {@link #get()}; it stops when the run ends.
+ */
+public final class TestYarn implements BeforeAllCallback {
+
+    private static volatile TestYarn instance;
+
+    private final LocalYarnCluster cluster;
+    private final YarnConfiguration yarnConfiguration;
+    private final YarnClient yarnClient;
+
+    private TestYarn(LocalYarnCluster cluster) {
+        this.cluster = cluster;
+        this.yarnConfiguration = new YarnConfiguration();
+        yarnConfiguration.addResource(new Path(cluster.hadoopConfDir() + "/core-site.xml"));
+        yarnConfiguration.addResource(new Path(cluster.hadoopConfDir() + "/yarn-site.xml"));
+        this.yarnClient = YarnClient.createYarnClient();
+        yarnClient.init(yarnConfiguration);
+        yarnClient.start();
+    }
+
+    public TestYarn() {
+        this.cluster = null;
+        this.yarnConfiguration = null;
+        this.yarnClient = null;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(TestYarn.class.getName(), k -> start(), Stopper.class);
+    }
+
+    public static TestYarn get() {
+        if (instance == null) {
+            throw new IllegalStateException("Use @ExtendWith(TestYarn.class)");
+        }
+        return instance;
+    }
+
+    private static Stopper start() {
+        LocalYarnLayout layout =
+                new LocalYarnLayout(
+                        TestPaths.itDir().resolve("yarn"),
+                        TestPaths.distDir().resolve("opt/local-yarn"),
+                        TestPaths.distDir().resolve("hadoop"),
+                        12288,
+                        8,
+                        false);
+        LocalYarnCluster cluster = new LocalYarnCluster(layout);
+        try {
+            cluster.stop(); // a run killed earlier may have left its daemons
+            cluster.start(0, Duration.ofSeconds(120));
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start the test YARN", e);
+        }
+        instance = new TestYarn(cluster);
+        return new Stopper();
+    }
+
+    public java.nio.file.Path hadoopConfDir() {
+        return cluster.hadoopConfDir();
+    }
+
+    public YarnConfiguration yarnConfiguration() {
+        return new YarnConfiguration(yarnConfiguration);
+    }
+
+    public YarnClient yarnClient() {
+        return yarnClient;
+    }
+
+    public String resourceManagerWebAddress() throws IOException {
+        return cluster.resourceManagerWebAddress();
+    }
+
+    public java.nio.file.Path containerLogs() {
+        return cluster.layout().containerLogs();
+    }
+
+    /** Waits until YARN reports the application in a final state and returns that report. */
+    public ApplicationReport waitForFinalState(ApplicationId id, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        EnumSet<YarnApplicationState> terminal =
+                EnumSet.of(
+                        YarnApplicationState.FINISHED,
+                        YarnApplicationState.FAILED,
+                        YarnApplicationState.KILLED);
+        ApplicationReport report = yarnClient.getApplicationReport(id);
+        while (!terminal.contains(report.getYarnApplicationState())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "Application " + id + " still " + report.getYarnApplicationState());
+            }
+            Thread.sleep(250);
+            report = yarnClient.getApplicationReport(id);
+        }
+        return report;
+    }
+
+    /** Stops the YARN when the test run ends. */
+    static final class Stopper implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() throws Throwable {
+            TestYarn yarn = instance;
+            instance = null;
+            if (yarn != null) {
+                yarn.yarnClient.stop();
+                yarn.cluster.stop();
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.flinkdriver.localyarn;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Writes the Hadoop site files of a local YARN: one directory serves its daemons and clients. */
+final class HadoopSiteFiles {
+
+    private HadoopSiteFiles() {}
+
+    static Map<String, String> yarnSite(LocalYarnLayout layout, LocalYarnPorts ports) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("yarn.resourcemanager.hostname", "localhost");
+        p.put("yarn.resourcemanager.address", "localhost:" + ports.rm());
+        p.put("yarn.resourcemanager.scheduler.address", "localhost:" + ports.scheduler());
+        p.put("yarn.resourcemanager.resource-tracker.address", "localhost:" + ports.tracker());
+        p.put("yarn.resourcemanager.admin.address", "localhost:" + ports.admin());
+        p.put("yarn.resourcemanager.webapp.address", "localhost:" + ports.rmWeb());
+        p.put("yarn.nodemanager.hostname", "localhost");
+        p.put("yarn.nodemanager.address", "localhost:" + ports.nm());
+        p.put("yarn.nodemanager.localizer.address", "localhost:" + ports.localizer());
+        p.put("yarn.nodemanager.webapp.address", "localhost:" + ports.nmWeb());
+        p.put("yarn.nodemanager.collector-service.address", "localhost:" + ports.collector());
+        p.put(
+                "yarn.resourcemanager.scheduler.class",
+                "org.apache.hadoop.yarn.server.resourcemanager.scheduler.capacity.CapacityScheduler");
+        // Sized so that several Flink JobManagers and TaskManagers fit on a 2-core, 24 GiB
+        // machine; vcores are virtual here, the kernel shares the two real cores.
+        p.put("yarn.nodemanager.resource.memory-mb", String.valueOf(layout.nodeMemoryMb()));
+        p.put("yarn.nodemanager.resource.cpu-vcores", String.valueOf(layout.nodeVcores()));
+        p.put("yarn.scheduler.minimum-allocation-mb", "256");
+        p.put("yarn.scheduler.maximum-allocation-mb", "8192");
+        p.put("yarn.scheduler.minimum-allocation-vcores", "1");
+        p.put("yarn.scheduler.maximum-allocation-vcores", String.valueOf(layout.nodeVcores()));
+        p.put("yarn.nodemanager.vmem-check-enabled", "false");
+        p.put("yarn.nodemanager.pmem-check-enabled", "false");
+        p.put(
+                "yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage",
+                "99.0");
+        p.put("yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb", "0");
+        p.put("yarn.nodemanager.local-dirs", layout.dir().resolve("nm-local").toString());
+        p.put("yarn.nodemanager.log-dirs", layout.containerLogs().toString());
+        // Container directories stay for an hour after an application so that a failed run
+        // can be read (launch_container.sh shows the exact classpath and java command).
+        p.put("yarn.nodemanager.delete.debug-delay-sec", "3600");
+        p.put("yarn.log-aggregation-enable", "false");
+        p.put("yarn.timeline-service.enabled", "false");
+        p.put("yarn.nodemanager.recovery.enabled", "false");
+        p.put("yarn.resourcemanager.recovery.enabled", "false");
+        p.put(
+                "yarn.nodemanager.env-whitelist",
+                "JAVA_HOME,HADOOP_COMMON_HOME,HADOOP_HDFS_HOME,HADOOP_CONF_DIR,"
+                        + "HADOOP_YARN_HOME,HADOOP_MAPRED_HOME,PATH,LANG,TZ");
+        // Containers get the same Hadoop client jars and configuration as the flink-driver
+        // client, the way an NM of a real cluster offers its own Hadoop installation.
+        p.put(
+                "yarn.application.classpath",
+                layout.confDir() + "," + layout.hadoopClasspathDir() + "/*");
+        p.put("yarn.acl.enable", String.valueOf(layout.aclEnabled()));
+        p.put("yarn.admin.acl", layout.aclEnabled() ? System.getProperty("user.name") : "*");
+        return p;
+    }
+
+    static Map<String, String> coreSite(LocalYarnLayout layout) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("fs.defaultFS", "file:///");
+        p.put("hadoop.tmp.dir", layout.dir().resolve("tmp").toString());
+        p.put("hadoop.security.authorization", "false");
+        return p;
+    }
+
+    static Map<String, String> capacityScheduler() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("yarn.scheduler.capacity.root.queues", "default,batch");
+        p.put("yarn.scheduler.capacity.root.default.capacity", "70");
+        p.put("yarn.scheduler.capacity.root.batch.capacity", "30");
+        p.put("yarn.scheduler.capacity.root.default.maximum-capacity", "100");
+        p.put("yarn.scheduler.capacity.root.batch.maximum-capacity", "100");
+        p.put("yarn.scheduler.capacity.root.default.state", "RUNNING");
+        p.put("yarn.scheduler.capacity.root.batch.state", "RUNNING");
+        p.put("yarn.scheduler.capacity.root.default.user-limit-factor", "10");
+        p.put("yarn.scheduler.capacity.root.batch.user-limit-factor", "10");
+        // Many small applications at once (a driver AM each): let AMs take most of the node.
+        p.put("yarn.scheduler.capacity.maximum-am-resource-percent", "0.9");
+        p.put("yarn.scheduler.capacity.maximum-applications", "1000");
+        // Count vcores as well as memory, so that a driver asking for 2 cores gets 2 vcores.
+        p.put(
+                "yarn.scheduler.capacity.resource-calculator",
+                "org.apache.hadoop.yarn.util.resource.DominantResourceCalculator");
+        p.put("yarn.scheduler.capacity.root.acl_submit_applications", "*");
+        p.put("yarn.scheduler.capacity.root.acl_administer_queue", "*");
+        p.put("yarn.scheduler.capacity.root.default.acl_submit_applications", "*");
+        p.put("yarn.scheduler.capacity.root.default.acl_administer_queue", " ");
+        p.put("yarn.scheduler.capacity.root.batch.acl_submit_applications", "*");
+        p.put("yarn.scheduler.capacity.root.batch.acl_administer_queue", " ");
+        return p;
+    }
+
+    static void write(Path file, Map<String, String> properties) throws IOException {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<configuration>\n");
+        properties.forEach(
+                (k, v) ->
+                        xml.append("  <property><name>")
+                                .append(escape(k))
+                                .append("</name><value>")
+                                .append(escape(v))
+                                .append("</value></property>\n"));
+        xml.append("</configuration>\n");
+        Files.writeString(file, xml);
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

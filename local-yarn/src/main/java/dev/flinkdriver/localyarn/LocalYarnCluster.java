@@ -1,0 +1,217 @@
+package dev.flinkdriver.localyarn;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real YARN on this machine: a ResourceManager and a NodeManager, each in its own JVM started
+ * from Hadoop's own main classes.
+ *
+ * <p>Separate JVMs, not one MiniYARNCluster JVM: in one JVM Guice's static servlet filter lets the
+ * NodeManager's web app take over the ResourceManager's port, so the RM web UI and its REST API
+ * answer 404. The daemons outlive the JVM that started them; pid files track them.
+ */
+public final class LocalYarnCluster {
+
+    private static final String RM = "resourcemanager";
+    private static final String NM = "nodemanager";
+    private static final Pattern ACTIVE_NODES = Pattern.compile("\"activeNodes\"\\s*:\\s*(\\d+)");
+
+    private final LocalYarnLayout layout;
+
+    public LocalYarnCluster(LocalYarnLayout layout) {
+        this.layout = layout;
+    }
+
+    public LocalYarnLayout layout() {
+        return layout;
+    }
+
+    /** Starts both daemons and returns once the NodeManager has registered. */
+    public void start(int preferredRmWebPort, Duration timeout) throws IOException {
+        if (isRunning()) {
+            return;
+        }
+        stop();
+        LocalYarnPorts ports = LocalYarnPorts.pickFree(preferredRmWebPort);
+        Files.createDirectories(layout.confDir());
+        Files.createDirectories(layout.daemonLogs());
+        Files.createDirectories(layout.containerLogs());
+        HadoopSiteFiles.write(
+                layout.confDir().resolve("yarn-site.xml"), HadoopSiteFiles.yarnSite(layout, ports));
+        HadoopSiteFiles.write(
+                layout.confDir().resolve("core-site.xml"), HadoopSiteFiles.coreSite(layout));
+        HadoopSiteFiles.write(
+                layout.confDir().resolve("capacity-scheduler.xml"),
+                HadoopSiteFiles.capacityScheduler());
+        Files.writeString(layout.confDir().resolve("log4j2.properties"), daemonLog4j());
+        Files.writeString(layout.webAddressFile(), "http://localhost:" + ports.rmWeb());
+
+        launch(RM, "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager");
+        launch(NM, "org.apache.hadoop.yarn.server.nodemanager.NodeManager");
+
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!isAlive(RM) || !isAlive(NM)) {
+                String which = isAlive(RM) ? NM : RM;
+                stop();
+                throw new IOException(
+                        "The local YARN "
+                                + which
+                                + " exited during start-up, see "
+                                + layout.daemonLogs().resolve(which + ".log"));
+            }
+            if (activeNodes() > 0) {
+                return;
+            }
+            sleep(250);
+        }
+        stop();
+        throw new IOException(
+                "The local YARN did not come up within "
+                        + timeout.toSeconds()
+                        + " s, see "
+                        + layout.daemonLogs());
+    }
+
+    /** True when both daemons live and the ResourceManager reports a running node. */
+    public boolean isRunning() {
+        return isAlive(RM) && isAlive(NM) && activeNodes() > 0;
+    }
+
+    /** Stops the daemons and every container process they left, by PID. */
+    public void stop() throws IOException {
+        List<ProcessHandle> all = new ArrayList<>();
+        for (String daemon : List.of(NM, RM)) {
+            pid(daemon)
+                    .flatMap(ProcessHandle::of)
+                    .ifPresent(
+                            h -> {
+                                h.descendants().forEach(all::add);
+                                all.add(h);
+                            });
+        }
+        for (ProcessHandle h : all) {
+            h.destroy();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (ProcessHandle h : all) {
+            while (h.isAlive() && System.nanoTime() < deadline) {
+                sleep(100);
+            }
+            if (h.isAlive()) {
+                h.destroyForcibly();
+            }
+        }
+        Files.deleteIfExists(layout.pidFile(RM));
+        Files.deleteIfExists(layout.pidFile(NM));
+    }
+
+    public Path hadoopConfDir() {
+        return layout.confDir();
+    }
+
+    public String resourceManagerWebAddress() throws IOException {
+        return Files.readString(layout.webAddressFile()).trim();
+    }
+
+    private void launch(String daemon, String mainClass) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx384m");
+        cmd.add("-XX:+UseSerialGC");
+        // Guice/cglib in the RM web app reflect into java.lang on Java 17.
+        cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+        cmd.add("--add-opens=java.base/java.util=ALL-UNNAMED");
+        cmd.add("--add-opens=java.base/java.lang.reflect=ALL-UNNAMED");
+        cmd.add("-Dlog4j.configurationFile=" + layout.confDir().resolve("log4j2.properties"));
+        cmd.add("-Dlocal.yarn.log.file=" + layout.daemonLogs().resolve(daemon + ".log"));
+        cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(layout.dir().resolve("tmp")));
+        cmd.add("-Dproc_" + daemon);
+        cmd.add("-cp");
+        cmd.add(layout.confDir() + ":" + layout.serverClasspathDir() + "/*");
+        cmd.add(mainClass);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("HADOOP_CONF_DIR", layout.confDir().toString());
+        pb.environment().put("YARN_CONF_DIR", layout.confDir().toString());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(layout.daemonLogs().resolve(daemon + ".out").toFile());
+        pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        Process p = pb.start();
+        Files.writeString(layout.pidFile(daemon), Long.toString(p.pid()));
+    }
+
+    private boolean isAlive(String daemon) {
+        return pid(daemon).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private Optional<Long> pid(String daemon) {
+        try {
+            Path f = layout.pidFile(daemon);
+            return Files.exists(f)
+                    ? Optional.of(Long.parseLong(Files.readString(f).trim()))
+                    : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private int activeNodes() {
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpResponse<String> r =
+                    http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    resourceManagerWebAddress()
+                                                            + "/ws/v1/cluster/metrics"))
+                                    .timeout(Duration.ofSeconds(3))
+                                    .header("Accept", "application/json")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            Matcher m = ACTIVE_NODES.matcher(r.body());
+            return r.statusCode() == 200 && m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private static String daemonLog4j() {
+        return String.join(
+                "\n",
+                "rootLogger.level = INFO",
+                "rootLogger.appenderRef.file.ref = file",
+                "appender.file.type = File",
+                "appender.file.name = file",
+                "appender.file.fileName = ${sys:local.yarn.log.file}",
+                "appender.file.layout.type = PatternLayout",
+                "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
+                "logger.jetty.name = org.eclipse.jetty",
+                "logger.jetty.level = WARN",
+                "");
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
