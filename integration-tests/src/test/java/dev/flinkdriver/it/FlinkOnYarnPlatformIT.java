@@ -12,6 +12,7 @@ import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.yarn.YarnClientYarnClusterInformationRetriever;
 import org.apache.flink.yarn.YarnClusterDescriptor;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
+import org.apache.flink.yarn.configuration.YarnLogConfigUtil;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -55,6 +56,7 @@ class FlinkOnYarnPlatformIT {
         Configuration flinkConf =
                 GlobalConfiguration.loadConfiguration(dist.resolve("conf").toString());
         flinkConf.set(DeploymentOptionsInternal.CONF_DIR, dist.resolve("conf").toString());
+        YarnLogConfigUtil.setLogConfigFileInConfig(flinkConf, dist.resolve("conf").toString());
         flinkConf.set(
                 YarnConfigOptions.FLINK_DIST_JAR,
                 dist.resolve("lib/flink-yarn-2.3.0.jar").toString());

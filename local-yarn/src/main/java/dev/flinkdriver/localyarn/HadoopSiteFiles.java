@@ -46,6 +46,13 @@ final class HadoopSiteFiles {
         // Container directories stay for an hour after an application so that a failed run
         // can be read (launch_container.sh shows the exact classpath and java command).
         p.put("yarn.nodemanager.delete.debug-delay-sec", "3600");
+        // Defaults live under /tmp/hadoop-yarn-<user>; keep everything in the YARN's own dir.
+        p.put(
+                "yarn.node-attribute.fs-store.root-dir",
+                layout.dir().resolve("node-attribute").toUri().toString());
+        p.put(
+                "yarn.node-labels.fs-store.root-dir",
+                layout.dir().resolve("node-labels").toUri().toString());
         p.put("yarn.log-aggregation-enable", "false");
         p.put("yarn.timeline-service.enabled", "false");
         p.put("yarn.nodemanager.recovery.enabled", "false");

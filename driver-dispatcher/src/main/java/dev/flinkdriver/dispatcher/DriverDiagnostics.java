@@ -1,0 +1,49 @@
+package dev.flinkdriver.dispatcher;
+
+import javax.annotation.Nullable;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the driver dispatcher tells YARN: the one-line diagnostics of the ended application and the
+ * application's progress.
+ *
+ * <p>The dispatcher writes, the resource-manager driver reads (when it heartbeats and when it
+ * unregisters the application); both may run on different threads, hence thread-safe. One instance
+ * is shared by both, created by the entrypoint.
+ */
+public final class DriverDiagnostics {
+
+    private volatile @Nullable String diagnostics;
+
+    /** Bits of a double, so that the monotonic update can be a single compare-and-set. */
+    private final AtomicLong progressBits = new AtomicLong(Double.doubleToLongBits(0.0));
+
+    /**
+     * The diagnostics for YARN, e.g. {@code flink-driver: application SUCCEEDED: 3 jobs finished, 0
+     * failed, 0 cancelled}; null while the application has not ended.
+     */
+    @Nullable
+    public String getDiagnostics() {
+        return diagnostics;
+    }
+
+    /** Progress between 0 and 1; it never moves backwards and is 1 once the application ended. */
+    public double getProgress() {
+        return Double.longBitsToDouble(progressBits.get());
+    }
+
+    void setDiagnostics(String diagnostics) {
+        this.diagnostics = diagnostics;
+    }
+
+    void updateProgress(double progress) {
+        double bounded = Math.max(0.0, Math.min(1.0, progress));
+        progressBits.accumulateAndGet(
+                Double.doubleToLongBits(bounded),
+                (current, update) ->
+                        Double.longBitsToDouble(update) > Double.longBitsToDouble(current)
+                                ? update
+                                : current);
+    }
+}

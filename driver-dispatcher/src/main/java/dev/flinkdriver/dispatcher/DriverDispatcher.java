@@ -1,0 +1,349 @@
+package dev.flinkdriver.dispatcher;
+
+import org.apache.flink.api.common.ApplicationID;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.application.AbstractApplication;
+import org.apache.flink.runtime.application.SingleJobApplication;
+import org.apache.flink.runtime.client.JobSubmissionException;
+import org.apache.flink.runtime.dispatcher.ApplicationBootstrap;
+import org.apache.flink.runtime.dispatcher.Dispatcher;
+import org.apache.flink.runtime.dispatcher.DispatcherId;
+import org.apache.flink.runtime.dispatcher.DispatcherServices;
+import org.apache.flink.runtime.highavailability.ApplicationResult;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.messages.Acknowledge;
+import org.apache.flink.runtime.rpc.RpcService;
+import org.apache.flink.streaming.api.graph.ExecutionPlan;
+import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.util.concurrent.FutureUtils;
+
+import javax.annotation.Nullable;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
+/**
+ * A dispatcher that runs one driver application and shuts the cluster down when it ends.
+ *
+ * <p>Every job has a {@link LivingPriority}: the driver job is DRIVER, jobs of the driver
+ * application are NORMAL unless their configuration says {@link DriverOptions#JOB_LIVING_PRIORITY}
+ * DAEMON, and jobs of other applications are treated as DAEMON. The {@link LivingPriorityTracker}
+ * decides the outcome; this class cancels what is left, waits until everything is terminal, ends
+ * the application and shuts the cluster down with the outcome's status and a one-line summary in
+ * {@link DriverDiagnostics}.
+ *
+ * <p>Job ends are observed through the job results, not through {@code
+ * runPostJobGloballyTerminated}: for a job of a running application that hook only fires once the
+ * application itself has ended. All state is confined to the main thread.
+ */
+public class DriverDispatcher extends Dispatcher {
+
+    private final DriverApplication driverApplication;
+
+    private final ApplicationID driverApplicationId;
+
+    private final JobID driverJobId;
+
+    private final DriverDiagnostics diagnostics;
+
+    private final Duration timeout;
+
+    private final LivingPriorityTracker tracker;
+
+    /** The driver job was handed to the dispatcher, or its preparation failed. */
+    private boolean driverSubmitted;
+
+    private @Nullable Throwable driverFailure;
+
+    private boolean shutDownTriggered;
+
+    public DriverDispatcher(
+            RpcService rpcService,
+            DispatcherId fencingToken,
+            Collection<ExecutionPlan> recoveredJobs,
+            Collection<JobResult> recoveredDirtyJobResults,
+            Collection<AbstractApplication> recoveredApplications,
+            Collection<ApplicationResult> recoveredDirtyApplicationResults,
+            DriverApplication driverApplication,
+            DispatcherServices dispatcherServices,
+            DriverDiagnostics diagnostics,
+            Duration timeout)
+            throws Exception {
+        super(
+                rpcService,
+                fencingToken,
+                recoveredJobs,
+                recoveredDirtyJobResults,
+                recoveredApplications,
+                recoveredDirtyApplicationResults,
+                (dispatcherGateway, scheduledExecutor, fatalErrorHandler) ->
+                        new ApplicationBootstrap(driverApplication),
+                dispatcherServices);
+        this.driverApplication = checkNotNull(driverApplication);
+        this.driverApplicationId = driverApplication.getApplicationId();
+        this.driverJobId = driverApplication.getDriverJobId();
+        this.diagnostics = checkNotNull(diagnostics);
+        this.timeout = checkNotNull(timeout);
+        this.tracker = new LivingPriorityTracker(driverJobId);
+    }
+
+    @Override
+    public void onStart() throws Exception {
+        driverApplication.setCancelHandler(this::cancelDriverApplication);
+        super.onStart();
+    }
+
+    // ------------------------------------------------------------------------
+    //  Submissions
+    // ------------------------------------------------------------------------
+
+    /**
+     * The REST handler wraps every job into an application of its own; a job that carries the
+     * driver's application id joins the driver application instead.
+     */
+    @Override
+    public CompletableFuture<Acknowledge> submitApplication(
+            AbstractApplication application, Duration timeout) {
+        if (application instanceof SingleJobApplication) {
+            ExecutionPlan plan = ((SingleJobApplication) application).getExecutionPlan();
+            Optional<ApplicationID> marker = applicationIdMarker(plan);
+            if (marker.isPresent() && marker.get().equals(driverApplicationId)) {
+                plan.setApplicationId(driverApplicationId);
+                return submitJob(plan, timeout);
+            }
+            marker.ifPresent(
+                    other ->
+                            log.warn(
+                                    "Job {} carries application id {}, not the driver's {}; it"
+                                            + " runs in an application of its own.",
+                                    plan.getJobID(),
+                                    other,
+                                    driverApplicationId));
+        }
+        return super.submitApplication(application, timeout);
+    }
+
+    @Override
+    public CompletableFuture<Acknowledge> submitJob(ExecutionPlan plan, Duration timeout) {
+        JobID jobId = plan.getJobID();
+        Optional<ApplicationOutcome> outcome = tracker.getOutcome();
+        if (outcome.isPresent()) {
+            return FutureUtils.completedExceptionally(
+                    new JobSubmissionException(
+                            jobId,
+                            "The driver application "
+                                    + driverApplicationId
+                                    + " is ending ("
+                                    + outcome.get()
+                                    + "): it takes no new jobs."));
+        }
+
+        boolean tracks;
+        if (jobId.equals(driverJobId)) {
+            tracks = !driverSubmitted;
+            driverSubmitted = true;
+        } else {
+            tracks = !tracker.isTracked(jobId);
+            if (tracks) {
+                LivingPriority priority = livingPriorityOf(plan);
+                log.info("Job '{}' ({}) has living priority {}.", plan.getName(), jobId, priority);
+                tracker.jobSubmitted(jobId, priority);
+                publishProgress();
+            }
+        }
+
+        CompletableFuture<Acknowledge> submission = super.submitJob(plan, timeout);
+        if (!tracks) {
+            // A duplicate: the first submission is the one being followed.
+            return submission;
+        }
+        return submission.whenCompleteAsync(
+                (ack, failure) -> {
+                    if (failure != null) {
+                        onSubmissionFailed(jobId, failure);
+                    } else {
+                        followJob(jobId);
+                    }
+                },
+                getMainThreadExecutor());
+    }
+
+    /** The driver application reports here when it could not even build its driver job. */
+    @Override
+    public CompletableFuture<Acknowledge> submitFailedJob(
+            JobID jobId, String jobName, Throwable exception) {
+        CompletableFuture<Acknowledge> result = super.submitFailedJob(jobId, jobName, exception);
+        if (jobId.equals(driverJobId) && !driverSubmitted) {
+            driverSubmitted = true;
+            onDriverFailed(exception);
+            tracker.jobTerminated(driverJobId, JobStatus.FAILED);
+            advance();
+        }
+        return result;
+    }
+
+    // ------------------------------------------------------------------------
+    //  Job ends
+    // ------------------------------------------------------------------------
+
+    private void onSubmissionFailed(JobID jobId, Throwable failure) {
+        Throwable cause = ExceptionUtils.stripCompletionException(failure);
+        log.warn("Submission of job {} failed.", jobId, cause);
+        if (jobId.equals(driverJobId)) {
+            onDriverFailed(cause);
+        }
+        tracker.jobSubmissionFailed(jobId);
+        advance();
+    }
+
+    private void followJob(JobID jobId) {
+        if (tracker.getOutcome().isPresent()) {
+            // Submitted while the application started to end: cancel it like the others.
+            cancel(jobId);
+        }
+        // Called directly, not through RPC: the result future has no timeout, however long the
+        // job runs.
+        requestJobResult(jobId, timeout)
+                .whenCompleteAsync(
+                        (result, failure) -> onJobResult(jobId, result, failure),
+                        getMainThreadExecutor());
+    }
+
+    private void onJobResult(JobID jobId, @Nullable JobResult result, @Nullable Throwable failure) {
+        JobStatus status;
+        Throwable cause = null;
+        if (result != null && result.getJobStatus().isPresent()) {
+            status = result.getJobStatus().get();
+            cause = result.getSerializedThrowable().orElse(null);
+        } else {
+            status = JobStatus.FAILED;
+            cause = failure == null ? null : ExceptionUtils.stripCompletionException(failure);
+        }
+        if (!status.isGloballyTerminalState()) {
+            // Suspended: the dispatcher itself is stopping, nothing to decide any more.
+            log.info("Job {} is {}; not following it any further.", jobId, status);
+            return;
+        }
+        log.info("Job {} reached {}.", jobId, status);
+        if (jobId.equals(driverJobId) && status == JobStatus.FAILED) {
+            onDriverFailed(cause);
+        }
+        tracker.jobTerminated(jobId, status);
+        advance();
+    }
+
+    private void onDriverFailed(@Nullable Throwable cause) {
+        if (driverFailure == null) {
+            driverFailure = cause;
+        }
+    }
+
+    private void cancelDriverApplication() {
+        log.info("Driver application {} is cancelled.", driverApplicationId);
+        tracker.applicationCancelled();
+        advance();
+    }
+
+    // ------------------------------------------------------------------------
+    //  Ending
+    // ------------------------------------------------------------------------
+
+    /** Acts on the tracker's decision: cancel what is left, and shut down once all ended. */
+    private void advance() {
+        publishProgress();
+        Optional<ApplicationOutcome> outcome = tracker.getOutcome();
+        if (outcome.isEmpty() || shutDownTriggered) {
+            return;
+        }
+        driverApplication.transitionToEnding(outcome.get(), causeOf(outcome.get()));
+        for (JobID jobId : tracker.takeJobsToCancel()) {
+            cancel(jobId);
+        }
+        if (tracker.isReadyToShutDown()) {
+            shutDown(outcome.get());
+        }
+    }
+
+    private void cancel(JobID jobId) {
+        if (jobId.equals(driverJobId) && !driverSubmitted) {
+            // Still being prepared: it will never be submitted (submitJob refuses it now).
+            driverSubmitted = true;
+            tracker.jobTerminated(driverJobId, JobStatus.CANCELED);
+            return;
+        }
+        log.info("Cancelling job {} since driver application {} ends.", jobId, driverApplicationId);
+        cancelJob(jobId, timeout)
+                .whenComplete(
+                        (ack, failure) -> {
+                            if (failure != null) {
+                                // Not running any more, or not registered yet: the job's result
+                                // or its submission acknowledgement is still to come.
+                                log.debug("Could not cancel job {}.", jobId, failure);
+                            }
+                        });
+    }
+
+    private void shutDown(ApplicationOutcome outcome) {
+        shutDownTriggered = true;
+        String summary = DriverSummary.format(outcome, tracker.getJobCounts(), causeOf(outcome));
+        log.info("{}", summary);
+        diagnostics.setDiagnostics(summary);
+        diagnostics.updateProgress(1.0);
+        driverApplication.transitionToEnded(outcome, causeOf(outcome));
+        shutDownCluster(outcome.toApplicationStatus());
+    }
+
+    @Nullable
+    private Throwable causeOf(ApplicationOutcome outcome) {
+        return outcome == ApplicationOutcome.FAILED ? driverFailure : null;
+    }
+
+    private void publishProgress() {
+        diagnostics.updateProgress(tracker.getProgress());
+    }
+
+    // ------------------------------------------------------------------------
+    //  Job markers
+    // ------------------------------------------------------------------------
+
+    private LivingPriority livingPriorityOf(ExecutionPlan plan) {
+        if (!plan.getApplicationId().map(driverApplicationId::equals).orElse(false)) {
+            // Not the driver's: such a job must not keep the cluster alive.
+            return LivingPriority.DAEMON;
+        }
+        try {
+            LivingPriority priority =
+                    plan.getJobConfiguration().get(DriverOptions.JOB_LIVING_PRIORITY);
+            return priority == LivingPriority.DRIVER ? LivingPriority.NORMAL : priority;
+        } catch (IllegalArgumentException e) {
+            log.warn(
+                    "Job {} has an invalid {}; it is NORMAL.",
+                    plan.getJobID(),
+                    DriverOptions.JOB_LIVING_PRIORITY.key(),
+                    e);
+            return LivingPriority.NORMAL;
+        }
+    }
+
+    private Optional<ApplicationID> applicationIdMarker(ExecutionPlan plan) {
+        String marker = plan.getJobConfiguration().get(DriverOptions.APPLICATION_ID);
+        if (marker == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ApplicationID.fromHexString(marker));
+        } catch (IllegalArgumentException e) {
+            log.warn(
+                    "Job {} has an invalid {}: {}.",
+                    plan.getJobID(),
+                    DriverOptions.APPLICATION_ID.key(),
+                    marker);
+            return Optional.empty();
+        }
+    }
+}

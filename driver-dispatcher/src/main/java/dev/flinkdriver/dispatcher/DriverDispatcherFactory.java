@@ -1,0 +1,135 @@
+package dev.flinkdriver.dispatcher;
+
+import org.apache.flink.api.common.ApplicationID;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RpcOptions;
+import org.apache.flink.runtime.application.AbstractApplication;
+import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
+import org.apache.flink.runtime.dispatcher.Dispatcher;
+import org.apache.flink.runtime.dispatcher.DispatcherBootstrapFactory;
+import org.apache.flink.runtime.dispatcher.DispatcherFactory;
+import org.apache.flink.runtime.dispatcher.DispatcherId;
+import org.apache.flink.runtime.dispatcher.DispatcherServices;
+import org.apache.flink.runtime.dispatcher.JobMasterServiceLeadershipRunnerFactory;
+import org.apache.flink.runtime.dispatcher.PartialDispatcherServicesWithPersistenceComponents;
+import org.apache.flink.runtime.dispatcher.cleanup.CheckpointResourcesCleanupRunnerFactory;
+import org.apache.flink.runtime.highavailability.ApplicationResult;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.rpc.RpcService;
+import org.apache.flink.streaming.api.graph.ExecutionPlan;
+
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
+/**
+ * Creates the {@link DriverDispatcher} of a driver cluster, started with its {@link
+ * DriverApplication}. Use it where a session cluster would use {@code SessionDispatcherFactory},
+ * e.g. {@code DefaultDispatcherRunnerFactory.createSessionRunner(factory)}.
+ */
+public class DriverDispatcherFactory implements DispatcherFactory {
+
+    private final Configuration driverConfiguration;
+
+    private final DriverDiagnostics diagnostics;
+
+    private final CompletableFuture<String> restBaseUrl;
+
+    private final ResourceProfile driverProfile;
+
+    private final ApplicationID applicationId;
+
+    private final String applicationName;
+
+    /**
+     * @param driverConfiguration the configuration main() runs with, including the {@link
+     *     DriverOptions} ({@link DriverOptions#JAR} is required); {@link
+     *     DriverOptions#APPLICATION_ID} fixes the application id, otherwise a random one is used
+     * @param diagnostics where the outcome and progress are published for YARN
+     * @param restBaseUrl to be completed by the entrypoint with the REST endpoint's base URL
+     *     ({@code RestServerEndpoint#getRestBaseUrl()}) once it runs; the driver job is submitted
+     *     only then
+     * @param driverProfile resources of the driver's slot, {@link ResourceProfile#UNKNOWN} for a
+     *     default slot
+     */
+    public DriverDispatcherFactory(
+            Configuration driverConfiguration,
+            DriverDiagnostics diagnostics,
+            CompletableFuture<String> restBaseUrl,
+            ResourceProfile driverProfile) {
+        this.driverConfiguration = new Configuration(checkNotNull(driverConfiguration));
+        this.diagnostics = checkNotNull(diagnostics);
+        this.restBaseUrl = checkNotNull(restBaseUrl);
+        this.driverProfile = checkNotNull(driverProfile);
+        // Fixed here, not per dispatcher: a new leader must run the same application.
+        this.applicationId =
+                driverConfiguration
+                        .getOptional(DriverOptions.APPLICATION_ID)
+                        .map(ApplicationID::fromHexString)
+                        .orElseGet(ApplicationID::new);
+        this.applicationName = applicationName(driverConfiguration);
+    }
+
+    public DriverDispatcherFactory(
+            Configuration driverConfiguration,
+            DriverDiagnostics diagnostics,
+            CompletableFuture<String> restBaseUrl) {
+        this(driverConfiguration, diagnostics, restBaseUrl, ResourceProfile.UNKNOWN);
+    }
+
+    public ApplicationID getApplicationId() {
+        return applicationId;
+    }
+
+    /** The driver job's id, derived from the application id the way Flink does for one job. */
+    public JobID getDriverJobId() {
+        return JobID.fromHexString(applicationId.toHexString());
+    }
+
+    /** Ignores the given bootstrap factory: a driver cluster always runs its driver application. */
+    @Override
+    public Dispatcher createDispatcher(
+            RpcService rpcService,
+            DispatcherId fencingToken,
+            Collection<ExecutionPlan> recoveredJobs,
+            Collection<JobResult> recoveredDirtyJobResults,
+            Collection<AbstractApplication> recoveredApplications,
+            Collection<ApplicationResult> recoveredDirtyApplicationResults,
+            DispatcherBootstrapFactory dispatcherBootstrapFactory,
+            PartialDispatcherServicesWithPersistenceComponents partialDispatcherServices)
+            throws Exception {
+        Configuration clusterConfiguration = partialDispatcherServices.getConfiguration();
+        DriverApplication driverApplication =
+                new DriverApplication(
+                        applicationId,
+                        getDriverJobId(),
+                        applicationName,
+                        clusterConfiguration,
+                        driverConfiguration,
+                        restBaseUrl,
+                        driverProfile);
+        return new DriverDispatcher(
+                rpcService,
+                fencingToken,
+                recoveredJobs,
+                recoveredDirtyJobResults,
+                recoveredApplications,
+                recoveredDirtyApplicationResults,
+                driverApplication,
+                DispatcherServices.from(
+                        partialDispatcherServices,
+                        JobMasterServiceLeadershipRunnerFactory.INSTANCE,
+                        CheckpointResourcesCleanupRunnerFactory.INSTANCE),
+                diagnostics,
+                clusterConfiguration.get(RpcOptions.ASK_TIMEOUT_DURATION));
+    }
+
+    static String applicationName(Configuration driverConfiguration) {
+        return driverConfiguration
+                .getOptional(DriverOptions.APPLICATION_NAME)
+                .or(() -> driverConfiguration.getOptional(DriverOptions.MAIN_CLASS))
+                .orElse("flink-driver");
+    }
+}

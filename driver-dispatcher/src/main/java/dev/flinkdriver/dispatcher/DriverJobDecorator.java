@@ -1,0 +1,49 @@
+package dev.flinkdriver.dispatcher;
+
+import org.apache.flink.api.common.ApplicationID;
+import org.apache.flink.api.dag.Pipeline;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
+/**
+ * Marks a job main() submits as part of the driver application: prefixes its name and carries the
+ * driver's application id in its job configuration.
+ *
+ * <p>The marker travels with the job's configuration through the REST submission, which is how the
+ * driver dispatcher recognises the job (the REST handler drops the plan's own application id). Done
+ * in the driver, not in the dispatcher, so that the names are right on any cluster.
+ */
+public final class DriverJobDecorator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverJobDecorator.class);
+
+    private final String namePrefix;
+
+    private final ApplicationID applicationId;
+
+    public DriverJobDecorator(String namePrefix, ApplicationID applicationId) {
+        this.namePrefix = checkNotNull(namePrefix);
+        this.applicationId = checkNotNull(applicationId);
+    }
+
+    public void decorate(Pipeline pipeline) {
+        if (!(pipeline instanceof StreamGraph)) {
+            // Only StreamGraph (DataStream, Table API) can be renamed before submission.
+            LOG.warn(
+                    "Cannot mark a {} as a job of driver application {}; it runs as a job of its"
+                            + " own.",
+                    pipeline.getClass().getName(),
+                    applicationId);
+            return;
+        }
+        StreamGraph streamGraph = (StreamGraph) pipeline;
+        streamGraph.setJobName(namePrefix + streamGraph.getJobName());
+        streamGraph
+                .getJobConfiguration()
+                .set(DriverOptions.APPLICATION_ID, applicationId.toHexString());
+    }
+}

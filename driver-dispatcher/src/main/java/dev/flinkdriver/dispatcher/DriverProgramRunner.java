@@ -1,0 +1,163 @@
+package dev.flinkdriver.dispatcher;
+
+import org.apache.flink.api.common.ApplicationID;
+import org.apache.flink.client.ClientUtils;
+import org.apache.flink.client.deployment.executors.RemoteExecutor;
+import org.apache.flink.client.program.PackagedProgram;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
+/**
+ * Runs the application's main() inside the driver task, as a client of the cluster's own REST
+ * endpoint.
+ */
+public final class DriverProgramRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverProgramRunner.class);
+
+    private final Configuration taskManagerConfiguration;
+
+    private final Configuration driverJobConfiguration;
+
+    private final List<URL> userCodeUrls;
+
+    /**
+     * @param taskManagerConfiguration the configuration of the TaskManager the driver runs in
+     * @param driverJobConfiguration the driver job's configuration (see {@link DriverJobGraphs})
+     * @param userCodeUrls the driver task's user class path: the application jar (a blob file) and
+     *     the library jars
+     */
+    public DriverProgramRunner(
+            Configuration taskManagerConfiguration,
+            Configuration driverJobConfiguration,
+            List<URL> userCodeUrls) {
+        this.taskManagerConfiguration = checkNotNull(taskManagerConfiguration);
+        this.driverJobConfiguration = checkNotNull(driverJobConfiguration);
+        this.userCodeUrls = new ArrayList<>(checkNotNull(userCodeUrls));
+    }
+
+    /** Runs main() to its end; throws what main() threw. */
+    public void run() throws Exception {
+        checkArgument(!userCodeUrls.isEmpty(), "The driver task has no application jar.");
+        URL jar = findApplicationJar(userCodeUrls, driverJobConfiguration);
+        List<URL> libraries = new ArrayList<>(userCodeUrls);
+        libraries.remove(jar);
+
+        Configuration configuration = programConfiguration();
+        ApplicationID applicationId =
+                ApplicationID.fromHexString(
+                        required(driverJobConfiguration, DriverOptions.APPLICATION_ID.key()));
+        DriverJobDecorator decorator =
+                new DriverJobDecorator(
+                        driverJobConfiguration
+                                .getOptional(DriverOptions.JOB_NAME_PREFIX)
+                                .orElse(""),
+                        applicationId);
+
+        try (PackagedProgram program =
+                PackagedProgram.newBuilder()
+                        .setJarFile(new File(jar.toURI()))
+                        .setUserClassPaths(libraries)
+                        .setEntryPointClassName(
+                                driverJobConfiguration.get(DriverOptions.MAIN_CLASS))
+                        .setArguments(
+                                driverJobConfiguration
+                                        .get(DriverOptions.PROGRAM_ARGS)
+                                        .toArray(new String[0]))
+                        .setConfiguration(configuration)
+                        .build()) {
+            // ClientUtils.executeProgram does not set pipeline.jars (the CLI does); without them
+            // the jobs' tasks cannot load user classes, e.g. the first lambda fails with a
+            // ClassCastException about SerializedLambda.
+            Set<String> jars = new LinkedHashSet<>();
+            program.getJobJarAndDependencies().forEach(url -> jars.add(url.toString()));
+            libraries.forEach(url -> jars.add(url.toString()));
+            configuration.set(PipelineOptions.JARS, new ArrayList<>(jars));
+
+            LOG.info(
+                    "Running main() of {} for driver application {} against {}.",
+                    program.getMainClassName(),
+                    applicationId,
+                    driverJobConfiguration.get(DriverOptions.REST_ADDRESS));
+            ClientUtils.executeProgram(
+                    new DriverExecutorServiceLoader(new DefaultExecutorServiceLoader(), decorator),
+                    configuration,
+                    program,
+                    false,
+                    false);
+        }
+    }
+
+    /** main()'s configuration: the driver's, targeting the cluster's REST endpoint. */
+    Configuration programConfiguration() throws URISyntaxException {
+        Configuration configuration = new Configuration(taskManagerConfiguration);
+        configuration.addAll(driverJobConfiguration);
+
+        // The driver job's own "no restart" must not reach the jobs main() submits.
+        configuration.removeConfig(RestartStrategyOptions.RESTART_STRATEGY);
+        driverJobConfiguration
+                .getOptional(DriverOptions.PROGRAM_RESTART_STRATEGY)
+                .ifPresent(
+                        strategy ->
+                                configuration.set(
+                                        RestartStrategyOptions.RESTART_STRATEGY, strategy));
+        configuration.removeConfig(DriverOptions.PROGRAM_RESTART_STRATEGY);
+
+        URI rest = new URI(required(driverJobConfiguration, DriverOptions.REST_ADDRESS.key()));
+        int port = rest.getPort();
+        if (port < 0) {
+            port = "https".equalsIgnoreCase(rest.getScheme()) ? 443 : 80;
+        }
+        configuration.set(DeploymentOptions.TARGET, RemoteExecutor.NAME);
+        configuration.set(RestOptions.ADDRESS, rest.getHost());
+        configuration.set(RestOptions.PORT, port);
+        // The driver waits for its jobs the way a CLI client in attached mode would.
+        configuration.set(DeploymentOptions.ATTACHED, true);
+        return configuration;
+    }
+
+    /** The jar whose blob key the driver job recorded; the first one when none was recorded. */
+    static URL findApplicationJar(List<URL> userCodeUrls, Configuration driverJobConfiguration) {
+        String blobKey = driverJobConfiguration.get(DriverOptions.JAR_BLOB_KEY);
+        if (blobKey != null) {
+            for (URL url : userCodeUrls) {
+                // The blob cache stores a permanent blob as a file named after its key.
+                if (url.getPath().endsWith(blobKey)) {
+                    return url;
+                }
+            }
+            LOG.warn(
+                    "No jar with blob key {} among {}; taking the first one as application jar.",
+                    blobKey,
+                    userCodeUrls);
+        }
+        return userCodeUrls.get(0);
+    }
+
+    private static String required(Configuration configuration, String key) {
+        String value = configuration.toMap().get(key);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(key + " is not set in the driver job.");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,204 @@
+package dev.flinkdriver.dispatcher;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+
+import javax.annotation.Nullable;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
+/**
+ * Decides when a driver application ends and how, from the living priorities of its jobs.
+ *
+ * <p>The application lives while its DRIVER job or a NORMAL job is pending or running. Once the
+ * outcome is decided, every job that is not terminal yet has to be cancelled, and the cluster may
+ * shut down when all of them are terminal. The driver job decides the outcome: FINISHED gives
+ * SUCCEEDED (after the NORMAL jobs), FAILED gives FAILED and CANCELED gives CANCELED at once.
+ *
+ * <p>Pure bookkeeping without Flink services, so that the decision table can be unit-tested. Not
+ * thread-safe: the dispatcher calls it from its main thread only.
+ */
+public final class LivingPriorityTracker {
+
+    private final JobID driverJobId;
+
+    /** Every job known, in submission order. */
+    private final Map<JobID, LivingPriority> priorities = new LinkedHashMap<>();
+
+    private final Map<JobID, JobStatus> terminalStatuses = new HashMap<>();
+
+    private final Set<JobID> cancellationRequested = new HashSet<>();
+
+    @Nullable private ApplicationOutcome outcome;
+
+    private double progress;
+
+    public LivingPriorityTracker(JobID driverJobId) {
+        this.driverJobId = checkNotNull(driverJobId);
+        priorities.put(driverJobId, LivingPriority.DRIVER);
+    }
+
+    public JobID getDriverJobId() {
+        return driverJobId;
+    }
+
+    /** Registers a job main() (or anybody else) submitted; it is pending from now on. */
+    public void jobSubmitted(JobID jobId, LivingPriority priority) {
+        checkArgument(
+                priority != LivingPriority.DRIVER && !jobId.equals(driverJobId),
+                "Only the driver job %s has priority DRIVER.",
+                driverJobId);
+        priorities.putIfAbsent(jobId, priority);
+        updateProgress();
+    }
+
+    /** Forgets a job whose submission was rejected: it never ran. The driver job fails instead. */
+    public void jobSubmissionFailed(JobID jobId) {
+        if (jobId.equals(driverJobId)) {
+            jobTerminated(jobId, JobStatus.FAILED);
+        } else if (!terminalStatuses.containsKey(jobId)) {
+            priorities.remove(jobId);
+            cancellationRequested.remove(jobId);
+            // It may have been the last NORMAL job the ended driver was waiting for.
+            decide();
+            updateProgress();
+        }
+    }
+
+    /** Records that a job reached a globally terminal state; later reports are ignored. */
+    public void jobTerminated(JobID jobId, JobStatus status) {
+        checkArgument(status.isGloballyTerminalState(), "%s is not globally terminal.", status);
+        if (!priorities.containsKey(jobId) || terminalStatuses.containsKey(jobId)) {
+            return;
+        }
+        terminalStatuses.put(jobId, status);
+        decide();
+        updateProgress();
+    }
+
+    /** The application was cancelled from outside: the outcome is CANCELED. */
+    public void applicationCancelled() {
+        if (outcome == null) {
+            outcome = ApplicationOutcome.CANCELED;
+        }
+    }
+
+    public Optional<ApplicationOutcome> getOutcome() {
+        return Optional.ofNullable(outcome);
+    }
+
+    public boolean isTracked(JobID jobId) {
+        return priorities.containsKey(jobId);
+    }
+
+    public boolean isTerminal(JobID jobId) {
+        return terminalStatuses.containsKey(jobId);
+    }
+
+    /**
+     * Once the outcome is decided: the jobs that still run and have not been asked to cancel yet.
+     * Each job is handed out once.
+     */
+    public Set<JobID> takeJobsToCancel() {
+        Set<JobID> toCancel = new LinkedHashSet<>();
+        if (outcome == null) {
+            return toCancel;
+        }
+        for (JobID jobId : priorities.keySet()) {
+            if (!terminalStatuses.containsKey(jobId) && cancellationRequested.add(jobId)) {
+                toCancel.add(jobId);
+            }
+        }
+        return toCancel;
+    }
+
+    /** The outcome is decided and no job is pending or running any more. */
+    public boolean isReadyToShutDown() {
+        return outcome != null && terminalStatuses.keySet().containsAll(priorities.keySet());
+    }
+
+    /**
+     * Share of the work done, never moving backwards: terminal NORMAL jobs over all NORMAL jobs
+     * known so far, with a running driver counted as one more pending unit (it may submit more).
+     */
+    public double getProgress() {
+        return progress;
+    }
+
+    /** How the jobs other than the driver job ended. */
+    public JobCounts getJobCounts() {
+        int finished = 0;
+        int failed = 0;
+        int cancelled = 0;
+        for (Map.Entry<JobID, JobStatus> entry : terminalStatuses.entrySet()) {
+            if (entry.getKey().equals(driverJobId)) {
+                continue;
+            }
+            switch (entry.getValue()) {
+                case FINISHED:
+                    finished++;
+                    break;
+                case CANCELED:
+                    cancelled++;
+                    break;
+                default:
+                    failed++;
+            }
+        }
+        return new JobCounts(finished, failed, cancelled);
+    }
+
+    private void decide() {
+        if (outcome != null) {
+            return;
+        }
+        JobStatus driverStatus = terminalStatuses.get(driverJobId);
+        if (driverStatus == null) {
+            return;
+        }
+        ApplicationOutcome driverOutcome = ApplicationOutcome.ofDriverJobStatus(driverStatus);
+        if (driverOutcome != ApplicationOutcome.SUCCEEDED || !hasLivingNormalJob()) {
+            outcome = driverOutcome;
+        }
+    }
+
+    private boolean hasLivingNormalJob() {
+        for (Map.Entry<JobID, LivingPriority> entry : priorities.entrySet()) {
+            if (entry.getValue() == LivingPriority.NORMAL
+                    && !terminalStatuses.containsKey(entry.getKey())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void updateProgress() {
+        double current;
+        if (isReadyToShutDown()) {
+            current = 1.0;
+        } else {
+            int normal = 0;
+            int normalDone = 0;
+            for (Map.Entry<JobID, LivingPriority> entry : priorities.entrySet()) {
+                if (entry.getValue() == LivingPriority.NORMAL) {
+                    normal++;
+                    if (terminalStatuses.containsKey(entry.getKey())) {
+                        normalDone++;
+                    }
+                }
+            }
+            int units = normal + (terminalStatuses.containsKey(driverJobId) ? 0 : 1);
+            current = units == 0 ? 1.0 : (double) normalDone / units;
+        }
+        progress = Math.max(progress, current);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.flinkdriver.dispatcher;
+
+import org.apache.flink.api.common.ApplicationID;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.dag.Pipeline;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DriverJobDecoratorTest {
+
+    private final ApplicationID applicationId = new ApplicationID();
+
+    @Test
+    void prefixesTheNameAndMarksTheStreamGraph() {
+        Configuration environmentConfiguration = new Configuration();
+        environmentConfiguration.set(DriverOptions.JOB_LIVING_PRIORITY, LivingPriority.DAEMON);
+        StreamGraph streamGraph =
+                new StreamGraph(
+                        environmentConfiguration,
+                        new ExecutionConfig(),
+                        new CheckpointConfig(),
+                        SavepointRestoreSettings.none());
+        streamGraph.setJobName("WordCount");
+
+        new DriverJobDecorator("nightly: ", applicationId).decorate(streamGraph);
+
+        assertThat(streamGraph.getJobName()).isEqualTo("nightly: WordCount");
+        assertThat(streamGraph.getJobConfiguration().get(DriverOptions.APPLICATION_ID))
+                .isEqualTo(applicationId.toHexString());
+        assertThat(streamGraph.getJobConfiguration().get(DriverOptions.JOB_LIVING_PRIORITY))
+                .as("what main() configured stays")
+                .isEqualTo(LivingPriority.DAEMON);
+    }
+
+    @Test
+    void leavesOtherPipelinesAlone() {
+        Pipeline other = new Pipeline() {};
+
+        new DriverJobDecorator("nightly: ", applicationId).decorate(other);
+    }
+}

@@ -1,0 +1,218 @@
+package dev.flinkdriver.dispatcher;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LivingPriorityTrackerTest {
+
+    private final JobID driver = new JobID();
+    private final JobID normal = new JobID();
+    private final JobID daemon = new JobID();
+    private final LivingPriorityTracker tracker = new LivingPriorityTracker(driver);
+
+    /**
+     * Rows: driver status (null = running), NORMAL status (null = running), expected outcome (null
+     * = undecided), expected jobs to cancel.
+     */
+    static Stream<Arguments> decisions() {
+        return Stream.of(
+                row(null, null, null, ""),
+                row(null, JobStatus.FINISHED, null, ""),
+                row(null, JobStatus.FAILED, null, ""),
+                row(JobStatus.FINISHED, null, null, ""),
+                row(JobStatus.FINISHED, JobStatus.FINISHED, ApplicationOutcome.SUCCEEDED, "D"),
+                row(JobStatus.FINISHED, JobStatus.FAILED, ApplicationOutcome.SUCCEEDED, "D"),
+                row(JobStatus.FINISHED, JobStatus.CANCELED, ApplicationOutcome.SUCCEEDED, "D"),
+                row(JobStatus.FAILED, null, ApplicationOutcome.FAILED, "ND"),
+                row(JobStatus.FAILED, JobStatus.FINISHED, ApplicationOutcome.FAILED, "D"),
+                row(JobStatus.CANCELED, null, ApplicationOutcome.CANCELED, "ND"),
+                row(JobStatus.CANCELED, JobStatus.FINISHED, ApplicationOutcome.CANCELED, "D"));
+    }
+
+    private static Arguments row(
+            JobStatus driverStatus,
+            JobStatus normalStatus,
+            ApplicationOutcome outcome,
+            String toCancel) {
+        return Arguments.of(driverStatus, normalStatus, outcome, toCancel);
+    }
+
+    @ParameterizedTest(name = "driver {0}, normal {1} -> {2}, cancel {3}")
+    @MethodSource("decisions")
+    void decidesFromDriverAndNormalJobs(
+            JobStatus driverStatus,
+            JobStatus normalStatus,
+            ApplicationOutcome expectedOutcome,
+            String expectedToCancel) {
+        tracker.jobSubmitted(normal, LivingPriority.NORMAL);
+        tracker.jobSubmitted(daemon, LivingPriority.DAEMON);
+        if (normalStatus != null) {
+            tracker.jobTerminated(normal, normalStatus);
+        }
+        if (driverStatus != null) {
+            tracker.jobTerminated(driver, driverStatus);
+        }
+
+        assertThat(tracker.getOutcome()).isEqualTo(java.util.Optional.ofNullable(expectedOutcome));
+        List<JobID> expected = new ArrayList<>();
+        if (expectedToCancel.contains("N")) {
+            expected.add(normal);
+        }
+        if (expectedToCancel.contains("D")) {
+            expected.add(daemon);
+        }
+        assertThat(tracker.takeJobsToCancel()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(tracker.isReadyToShutDown()).isFalse();
+    }
+
+    @Test
+    void shutsDownOnceCancelledDaemonsAreTerminal() {
+        tracker.jobSubmitted(normal, LivingPriority.NORMAL);
+        tracker.jobSubmitted(daemon, LivingPriority.DAEMON);
+        tracker.jobTerminated(driver, JobStatus.FINISHED);
+        tracker.jobTerminated(normal, JobStatus.FINISHED);
+
+        assertThat(tracker.takeJobsToCancel()).containsExactly(daemon);
+        assertThat(tracker.takeJobsToCancel()).as("handed out once").isEmpty();
+        assertThat(tracker.isReadyToShutDown()).isFalse();
+
+        tracker.jobTerminated(daemon, JobStatus.CANCELED);
+        assertThat(tracker.isReadyToShutDown()).isTrue();
+        assertThat(tracker.getOutcome()).contains(ApplicationOutcome.SUCCEEDED);
+        assertThat(tracker.getJobCounts()).isEqualTo(new JobCounts(1, 0, 1));
+    }
+
+    @Test
+    void driverAloneEndsAtOnce() {
+        tracker.jobTerminated(driver, JobStatus.FINISHED);
+
+        assertThat(tracker.getOutcome()).contains(ApplicationOutcome.SUCCEEDED);
+        assertThat(tracker.takeJobsToCancel()).isEmpty();
+        assertThat(tracker.isReadyToShutDown()).isTrue();
+        assertThat(tracker.getJobCounts()).isEqualTo(new JobCounts(0, 0, 0));
+    }
+
+    @Test
+    void outcomeIsFixedOnceDecided() {
+        tracker.jobSubmitted(normal, LivingPriority.NORMAL);
+        tracker.jobTerminated(driver, JobStatus.FAILED);
+        tracker.applicationCancelled();
+        tracker.jobTerminated(normal, JobStatus.CANCELED);
+
+        assertThat(tracker.getOutcome()).contains(ApplicationOutcome.FAILED);
+        assertThat(tracker.getJobCounts()).isEqualTo(new JobCounts(0, 0, 1));
+    }
+
+    @Test
+    void cancellingTheApplicationCancelsEverything() {
+        tracker.jobSubmitted(normal, LivingPriority.NORMAL);
+        tracker.applicationCancelled();
+
+        assertThat(tracker.getOutcome()).contains(ApplicationOutcome.CANCELED);
+        assertThat(tracker.takeJobsToCancel()).containsExactlyInAnyOrder(driver, normal);
+
+        tracker.jobTerminated(driver, JobStatus.CANCELED);
+        tracker.jobTerminated(normal, JobStatus.CANCELED);
+        assertThat(tracker.isReadyToShutDown()).isTrue();
+    }
+
+    @Test
+    void rejectedSubmissionIsForgotten() {
+        tracker.jobSubmitted(normal, LivingPriority.NORMAL);
+        tracker.jobTerminated(driver, JobStatus.FINISHED);
+        assertThat(tracker.getOutcome()).isEmpty();
+
+        tracker.jobSubmissionFailed(normal);
+
+        assertThat(tracker.isTracked(normal)).isFalse();
+        assertThat(tracker.getOutcome()).contains(ApplicationOutcome.SUCCEEDED);
+        assertThat(tracker.isReadyToShutDown()).isTrue();
+    }
+
+    @Test
+    void rejectedDriverSubmissionFailsTheApplication() {
+        tracker.jobSubmissionFailed(driver);
+
+        assertThat(tracker.getOutcome()).contains(ApplicationOutcome.FAILED);
+        assertThat(tracker.isReadyToShutDown()).isTrue();
+    }
+
+    @Test
+    void countsOnlyTheJobsMainSubmitted() {
+        JobID failed = new JobID();
+        tracker.jobSubmitted(normal, LivingPriority.NORMAL);
+        tracker.jobSubmitted(failed, LivingPriority.NORMAL);
+        tracker.jobSubmitted(daemon, LivingPriority.DAEMON);
+        tracker.jobTerminated(normal, JobStatus.FINISHED);
+        tracker.jobTerminated(failed, JobStatus.FAILED);
+        tracker.jobTerminated(daemon, JobStatus.CANCELED);
+        tracker.jobTerminated(driver, JobStatus.FAILED);
+
+        assertThat(tracker.getJobCounts()).isEqualTo(new JobCounts(1, 1, 1));
+    }
+
+    @Test
+    void onlyTheDriverJobIsDriver() {
+        assertThatThrownBy(() -> tracker.jobSubmitted(normal, LivingPriority.DRIVER))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tracker.jobSubmitted(driver, LivingPriority.NORMAL))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void progressCountsTheRunningDriverAsOnePendingUnit() {
+        assertThat(tracker.getProgress()).isEqualTo(0.0);
+
+        tracker.jobSubmitted(normal, LivingPriority.NORMAL);
+        tracker.jobTerminated(normal, JobStatus.FINISHED);
+        assertThat(tracker.getProgress()).isEqualTo(0.5);
+
+        JobID second = new JobID();
+        JobID third = new JobID();
+        tracker.jobSubmitted(second, LivingPriority.NORMAL);
+        tracker.jobSubmitted(third, LivingPriority.NORMAL);
+        assertThat(tracker.getProgress()).as("never backwards").isEqualTo(0.5);
+
+        tracker.jobTerminated(second, JobStatus.FINISHED);
+        assertThat(tracker.getProgress()).isEqualTo(0.5);
+        tracker.jobTerminated(third, JobStatus.FINISHED);
+        assertThat(tracker.getProgress()).isEqualTo(0.75);
+
+        tracker.jobSubmitted(daemon, LivingPriority.DAEMON);
+        tracker.jobTerminated(driver, JobStatus.FINISHED);
+        assertThat(tracker.isReadyToShutDown()).isFalse();
+        tracker.jobTerminated(daemon, JobStatus.CANCELED);
+        assertThat(tracker.getProgress()).isEqualTo(1.0);
+    }
+
+    @Test
+    void progressNeverMovesBackwards() {
+        double last = tracker.getProgress();
+        List<JobID> jobs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            JobID job = new JobID();
+            jobs.add(job);
+            tracker.jobSubmitted(job, i % 3 == 0 ? LivingPriority.DAEMON : LivingPriority.NORMAL);
+            assertThat(tracker.getProgress()).isGreaterThanOrEqualTo(last);
+            last = tracker.getProgress();
+            if (i % 2 == 1) {
+                tracker.jobTerminated(jobs.get(i / 2), JobStatus.FINISHED);
+                assertThat(tracker.getProgress()).isGreaterThanOrEqualTo(last);
+                last = tracker.getProgress();
+            }
+        }
+        assertThat(last).isBetween(0.0, 1.0);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.flinkdriver.client;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The application's jar and its {@code --libjars}, zipped for {@code yarn.ship-archives}.
+ *
+ * <p>Why a zip: Flink's session deployment does not ship {@code pipeline.jars}, and shipped files
+ * land on every container's system class path. YARN unpacks an archive into the AM's working
+ * directory without putting it on any class path, and the AM hands the jars to the driver job
+ * through the blob server, so they reach the user class loader only.
+ */
+final class ApplicationArchive {
+
+    static final String LINK_NAME = "flink-driver-app.zip";
+
+    private final Path zip;
+    private final String jarEntry;
+    private final List<String> libJarEntries;
+
+    private ApplicationArchive(Path zip, String jarEntry, List<String> libJarEntries) {
+        this.zip = zip;
+        this.jarEntry = jarEntry;
+        this.libJarEntries = libJarEntries;
+    }
+
+    static ApplicationArchive create(Path workDir, Path jar, List<Path> libJars)
+            throws IOException {
+        Files.createDirectories(workDir);
+        Path dir = Files.createTempDirectory(workDir, "app-");
+        Path zip = dir.resolve(LINK_NAME);
+        List<String> libEntries = new ArrayList<>();
+        String jarEntry = "app/" + jar.getFileName();
+        try (OutputStream out = Files.newOutputStream(zip);
+                ZipOutputStream zos = new ZipOutputStream(out)) {
+            add(zos, jarEntry, jar);
+            for (Path lib : libJars) {
+                String entry = "lib/" + lib.getFileName();
+                add(zos, entry, lib);
+                libEntries.add(entry);
+            }
+        }
+        return new ApplicationArchive(zip, jarEntry, libEntries);
+    }
+
+    Path zip() {
+        return zip;
+    }
+
+    /** Where the ApplicationMaster finds the jar, relative to its working directory. */
+    String jarInContainer() {
+        return LINK_NAME + "/" + jarEntry;
+    }
+
+    List<String> libJarsInContainer() {
+        return libJarEntries.stream().map(e -> LINK_NAME + "/" + e).toList();
+    }
+
+    void delete() throws IOException {
+        Files.deleteIfExists(zip);
+        Files.deleteIfExists(zip.getParent());
+    }
+
+    private static void add(ZipOutputStream zos, String entry, Path file) throws IOException {
+        zos.putNextEntry(new ZipEntry(entry));
+        Files.copy(file, zos);
+        zos.closeEntry();
+    }
+}

@@ -1,0 +1,277 @@
+package dev.flinkdriver.client;
+
+import dev.flinkdriver.dispatcher.DriverOptions;
+
+import org.apache.flink.client.cli.CliArgsException;
+import org.apache.flink.client.cli.CliFrontend;
+import org.apache.flink.client.cli.CliFrontendParser;
+import org.apache.flink.client.cli.CustomCommandLine;
+import org.apache.flink.client.cli.ExecutionConfigAccessor;
+import org.apache.flink.client.cli.ProgramOptions;
+import org.apache.flink.client.deployment.ClusterDeploymentException;
+import org.apache.flink.client.deployment.ClusterSpecification;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.client.program.PackagedProgram;
+import org.apache.flink.client.program.ProgramInvocationException;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.DeploymentOptionsInternal;
+import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.yarn.Utils;
+import org.apache.flink.yarn.configuration.YarnConfigOptions;
+import org.apache.flink.yarn.configuration.YarnLogConfigUtil;
+
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code flink-driver run -D ...}: validates the input, deploys a driver cluster to YARN and
+ * returns as soon as YARN runs its ApplicationMaster. Nothing is deployed when the input is bad.
+ */
+final class DriverRunCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverRunCommand.class);
+
+    static final String TAG = "flink-driver";
+
+    private final Configuration flinkConfig;
+    private final String confDir;
+    private final Path workDir;
+    private final PrintStream out;
+
+    DriverRunCommand(Configuration flinkConfig, String confDir, Path workDir, PrintStream out) {
+        this.flinkConfig = flinkConfig;
+        this.confDir = confDir;
+        this.workDir = workDir;
+        this.out = out;
+    }
+
+    int run(String[] args) throws Exception {
+        List<CustomCommandLine> clis = CliFrontend.loadCustomCommandLines(flinkConfig, confDir);
+        CliFrontend frontend = new CliFrontend(flinkConfig, clis);
+        Options options = DriverCliOptions.addTo(CliFrontendParser.getRunCommandOptions());
+        CommandLine cl;
+        try {
+            cl = frontend.getCommandLine(options, args, true);
+        } catch (CliArgsException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        if (cl.hasOption("h")) {
+            RunHelp.print(out, frontend.getCustomCommandLineOptions());
+            return 0;
+        }
+        if (cl.hasOption(CliFrontendParser.DETACHED_OPTION.getOpt())) {
+            throw CliException.usage(
+                    "-d/--detached cannot be combined with driver mode (-D/--driver): a driver"
+                            + " application never needs its client");
+        }
+        ProgramOptions programOptions;
+        try {
+            programOptions = ProgramOptions.create(cl);
+            programOptions.validate();
+        } catch (CliArgsException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        Path jar = existingFile(programOptions.getJarFilePath(), "application jar");
+        List<Path> libJars = files(cl.getOptionValue(DriverCliOptions.LIB_JARS.getLongOpt()));
+
+        Configuration effective = effectiveConfiguration(clis, frontend, cl, programOptions);
+        DriverCliOptions.applyResources(cl, effective);
+        String mainClass = mainClass(jar, programOptions, effective);
+
+        if (isExistingCluster(cl, effective)) {
+            throw CliException.usage(
+                    "Driver mode on an existing cluster (-m host:port, -yid) is not supported"
+                            + " yet; use -m yarn-cluster");
+        }
+        return deployNewCluster(effective, jar, libJars, mainClass, programOptions);
+    }
+
+    private Configuration effectiveConfiguration(
+            List<CustomCommandLine> clis,
+            CliFrontend frontend,
+            CommandLine cl,
+            ProgramOptions programOptions)
+            throws Exception {
+        Configuration effective = new Configuration(flinkConfig);
+        // The YARN options (-yjm, -ytm, -ys, -yqu, -ynm, -yD, ...) apply whatever -m says.
+        for (CustomCommandLine c : clis) {
+            if (c.getId().equals("yarn-cluster")) {
+                effective.addAll(c.toConfiguration(cl));
+            }
+        }
+        CustomCommandLine active = frontend.validateAndGetActiveCommandLine(cl);
+        if (!active.getId().equals("yarn-cluster")) {
+            effective.addAll(active.toConfiguration(cl));
+        }
+        // -Dkey=value, for whichever command line is active.
+        cl.getOptionProperties("D").forEach((k, v) -> effective.setString((String) k, (String) v));
+        ExecutionConfigAccessor.fromProgramOptions(programOptions, List.of())
+                .applyToConfiguration(effective);
+        effective.set(DeploymentOptions.ATTACHED, true);
+        return effective;
+    }
+
+    private String mainClass(Path jar, ProgramOptions programOptions, Configuration effective)
+            throws CliException {
+        // Built here only to fail fast on a missing or wrong main class; main() runs remotely.
+        try (PackagedProgram program =
+                PackagedProgram.newBuilder()
+                        .setJarFile(jar.toFile())
+                        .setEntryPointClassName(programOptions.getEntryPointClassName())
+                        .setUserClassPaths(programOptions.getClasspaths())
+                        .setConfiguration(effective)
+                        .build()) {
+            return program.getMainClassName();
+        } catch (ProgramInvocationException e) {
+            throw CliException.usage(firstLine(e));
+        }
+    }
+
+    private static boolean isExistingCluster(CommandLine cl, Configuration effective) {
+        String m = cl.getOptionValue(CliFrontendParser.ADDRESS_OPTION.getOpt());
+        return (m != null && !m.equals("yarn-cluster"))
+                || effective.getOptional(YarnConfigOptions.APPLICATION_ID).isPresent();
+    }
+
+    private int deployNewCluster(
+            Configuration effective,
+            Path jar,
+            List<Path> libJars,
+            String mainClass,
+            ProgramOptions programOptions)
+            throws Exception {
+        YarnConfiguration yarnConfiguration = Utils.getYarnAndHadoopConfiguration(effective);
+        ApplicationArchive archive =
+                ApplicationArchive.create(workDir.resolve("tmp"), jar, libJars);
+        try {
+            effective.set(DriverOptions.MAIN_CLASS, mainClass);
+            effective.set(DriverOptions.JAR, archive.jarInContainer());
+            effective.set(DriverOptions.LIB_JARS, archive.libJarsInContainer());
+            effective.set(
+                    DriverOptions.PROGRAM_ARGS, Arrays.asList(programOptions.getProgramArgs()));
+            effective.set(DeploymentOptionsInternal.CONF_DIR, confDir);
+            // Flink's own CLI does this too: without it containers log nowhere.
+            YarnLogConfigUtil.setLogConfigFileInConfig(effective, confDir);
+            if (!effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
+                effective.set(YarnConfigOptions.APPLICATION_NAME, "Flink Driver: " + mainClass);
+            }
+            effective.set(YarnConfigOptions.APPLICATION_TAGS, withDriverTag(effective));
+            if (!effective.contains(YarnConfigOptions.STAGING_DIRECTORY)
+                    && "file"
+                            .equals(
+                                    org.apache.hadoop.fs.FileSystem.getDefaultUri(yarnConfiguration)
+                                            .getScheme())) {
+                // On a local file system the default staging dir would be ~/.flink.
+                effective.set(
+                        YarnConfigOptions.STAGING_DIRECTORY,
+                        workDir.resolve("staging").toUri().toString());
+            }
+            List<String> archives =
+                    new ArrayList<>(
+                            effective
+                                    .getOptional(YarnConfigOptions.SHIP_ARCHIVES)
+                                    .orElse(List.of()));
+            archives.add(archive.zip().toString());
+            effective.set(YarnConfigOptions.SHIP_ARCHIVES, archives);
+
+            LOG.info("Deploying driver application for {} with {}", mainClass, effective);
+            try (DriverClusterDescriptor descriptor =
+                            DriverClusterDescriptor.create(effective, yarnConfiguration);
+                    ClusterClient<ApplicationId> client =
+                            descriptor
+                                    .deploySessionCluster(clusterSpecification(effective))
+                                    .getClusterClient()) {
+                ApplicationId id = client.getClusterId();
+                ApplicationReport report = descriptor.getYarnClient().getApplicationReport(id);
+                out.println("Driver application submitted: " + id);
+                out.println("Queue: " + report.getQueue());
+                out.println("Tracking URL: " + report.getTrackingUrl());
+                out.println("Follow it with: flink-driver status " + id);
+                return 0;
+            } catch (ClusterDeploymentException e) {
+                throw new CliException(
+                        CliException.FAILURE,
+                        "Could not deploy the driver application: " + rootMessage(e),
+                        e);
+            }
+        } finally {
+            archive.delete();
+        }
+    }
+
+    /** {@code yarn.tags} plus {@value #TAG}, by which list and operators find driver apps. */
+    private static String withDriverTag(Configuration effective) {
+        Set<String> tags = new LinkedHashSet<>();
+        String configured = effective.get(YarnConfigOptions.APPLICATION_TAGS);
+        if (configured != null && !configured.isBlank()) {
+            Arrays.stream(configured.split(",")).map(String::trim).forEach(tags::add);
+        }
+        tags.add(TAG);
+        return String.join(",", tags);
+    }
+
+    private static ClusterSpecification clusterSpecification(Configuration effective) {
+        return new org.apache.flink.client.deployment.DefaultClusterClientServiceLoader()
+                .getClusterClientFactory(withYarnTarget(effective))
+                .getClusterSpecification(effective);
+    }
+
+    private static Configuration withYarnTarget(Configuration effective) {
+        Configuration c = new Configuration(effective);
+        c.set(DeploymentOptions.TARGET, "yarn-session");
+        return c;
+    }
+
+    private static Path existingFile(String path, String what) throws CliException {
+        if (path == null) {
+            throw CliException.usage("No " + what + " given");
+        }
+        Path p = Path.of(path);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw CliException.usage(
+                    "The " + what + " " + path + " does not exist or is unreadable");
+        }
+        return p.toAbsolutePath();
+    }
+
+    private static List<Path> files(String commaSeparated) throws CliException {
+        List<Path> out = new ArrayList<>();
+        if (commaSeparated == null || commaSeparated.isBlank()) {
+            return out;
+        }
+        for (String f : commaSeparated.split(",")) {
+            out.add(existingFile(f.trim(), "file"));
+        }
+        return out;
+    }
+
+    static String firstLine(Throwable t) {
+        String m = String.valueOf(t.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable root = ExceptionUtils.stripCompletionException(t);
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == t ? firstLine(t) : firstLine(t) + ": " + firstLine(root);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.flinkdriver.client;
+
+import org.apache.flink.client.cli.CliFrontend;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.runtime.security.SecurityConfiguration;
+import org.apache.flink.runtime.security.SecurityUtils;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code bin/flink-driver}: Flink's CLI plus driver mode.
+ *
+ * <p>{@code run} with {@code -D}/{@code --driver} deploys a driver application; every other command
+ * line goes to Flink's own {@link CliFrontend} unchanged. Exit codes: 0 success, 1 a failure after
+ * the input was accepted, 2 bad input. Errors are one line on stderr; {@code --verbose} adds the
+ * stack trace.
+ */
+public final class FlinkDriverCli {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlinkDriverCli.class);
+
+    private FlinkDriverCli() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] rawArgs, PrintStream out, PrintStream err) {
+        List<String> args = new ArrayList<>(Arrays.asList(rawArgs));
+        boolean verbose = args.remove("--verbose");
+        try {
+            String confDir = CliFrontend.getConfigurationDirectoryFromEnv();
+            Configuration config = GlobalConfiguration.loadConfiguration(confDir);
+            SecurityUtils.install(new SecurityConfiguration(config));
+            return SecurityUtils.getInstalledContext()
+                    .runSecured(() -> dispatch(args, config, confDir, out));
+        } catch (CliException e) {
+            LOG.error("flink-driver failed", e);
+            err.println("flink-driver: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return e.exitCode();
+        } catch (Throwable t) {
+            LOG.error("flink-driver failed", t);
+            err.println("flink-driver: " + DriverRunCommand.rootMessage(t));
+            if (verbose) {
+                t.printStackTrace(err);
+            }
+            return CliException.FAILURE;
+        }
+    }
+
+    private static int dispatch(
+            List<String> args, Configuration config, String confDir, PrintStream out)
+            throws Exception {
+        String action = args.isEmpty() ? "" : args.get(0);
+        String[] params = args.stream().skip(1).toArray(String[]::new);
+        if (action.equals("run")) {
+            DriverArgs.Normalized normalized = DriverArgs.normalize(params);
+            if (normalized.driverMode()) {
+                return new DriverRunCommand(config, confDir, workDir(), out).run(normalized.args());
+            }
+        }
+        // Not driver mode: exactly Flink's `flink` command.
+        return new CliFrontend(config, CliFrontend.loadCustomCommandLines(config, confDir))
+                .parseAndRun(args.toArray(String[]::new));
+    }
+
+    /** Client-side scratch space of the distribution (archives being uploaded, staging). */
+    private static Path workDir() {
+        String home = System.getenv("FLINK_DRIVER_HOME");
+        return (home != null ? Path.of(home) : Path.of(System.getProperty("user.dir")))
+                .resolve("var");
+    }
+}

@@ -1,0 +1,58 @@
+package dev.flinkdriver.entrypoint;
+
+import dev.flinkdriver.dispatcher.DriverDiagnostics;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.resourcemanager.ResourceManagerRuntimeServicesConfiguration;
+import org.apache.flink.runtime.resourcemanager.active.ActiveResourceManagerFactory;
+import org.apache.flink.runtime.resourcemanager.active.ResourceManagerDriver;
+import org.apache.flink.util.ConfigurationException;
+import org.apache.flink.yarn.YarnWorkerNode;
+import org.apache.flink.yarn.configuration.YarnResourceManagerDriverConfiguration;
+import org.apache.flink.yarn.entrypoint.YarnWorkerResourceSpecFactory;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Flink's YARN resource manager with {@link DriverYarnResourceManagerDriver}. Flink's {@code
+ * YarnResourceManagerFactory} has a private constructor, so its three short overrides are repeated
+ * here.
+ */
+final class DriverYarnResourceManagerFactory extends ActiveResourceManagerFactory<YarnWorkerNode> {
+
+    private final DriverDiagnostics diagnostics;
+    private final CompletableFuture<String> restBaseUrl;
+
+    DriverYarnResourceManagerFactory(
+            DriverDiagnostics diagnostics, CompletableFuture<String> restBaseUrl) {
+        this.diagnostics = diagnostics;
+        this.restBaseUrl = restBaseUrl;
+    }
+
+    @Override
+    protected ResourceManagerDriver<YarnWorkerNode> createResourceManagerDriver(
+            Configuration configuration, String webInterfaceUrl, String rpcAddress) {
+        // The REST endpoint's base URL reaches the resource manager only; the driver job needs
+        // it to submit main()'s jobs to this cluster.
+        restBaseUrl.complete(webInterfaceUrl);
+        return new DriverYarnResourceManagerDriver(
+                configuration,
+                new YarnResourceManagerDriverConfiguration(
+                        System.getenv(), rpcAddress, webInterfaceUrl),
+                diagnostics);
+    }
+
+    @Override
+    protected ResourceManagerRuntimeServicesConfiguration
+            createResourceManagerRuntimeServicesConfiguration(Configuration configuration)
+                    throws ConfigurationException {
+        return ResourceManagerRuntimeServicesConfiguration.fromConfiguration(
+                configuration, YarnWorkerResourceSpecFactory.INSTANCE);
+    }
+
+    @Override
+    public boolean supportMultiLeaderSession() {
+        // As Flink's: YARN lets an AM register only once.
+        return false;
+    }
+}

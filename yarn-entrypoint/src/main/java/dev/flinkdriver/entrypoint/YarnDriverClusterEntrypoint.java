@@ -1,0 +1,105 @@
+package dev.flinkdriver.entrypoint;
+
+import dev.flinkdriver.dispatcher.DriverDiagnostics;
+import dev.flinkdriver.dispatcher.DriverDispatcherFactory;
+import dev.flinkdriver.dispatcher.DriverOptions;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.dispatcher.runner.DefaultDispatcherRunnerFactory;
+import org.apache.flink.runtime.entrypoint.ClusterEntrypoint;
+import org.apache.flink.runtime.entrypoint.ClusterEntrypointUtils;
+import org.apache.flink.runtime.entrypoint.DynamicParametersConfigurationParserFactory;
+import org.apache.flink.runtime.entrypoint.SessionClusterEntrypoint;
+import org.apache.flink.runtime.entrypoint.component.DefaultDispatcherResourceManagerComponentFactory;
+import org.apache.flink.runtime.entrypoint.component.DispatcherResourceManagerComponentFactory;
+import org.apache.flink.runtime.rest.SessionRestEndpointFactory;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.apache.flink.runtime.util.JvmShutdownSafeguard;
+import org.apache.flink.runtime.util.SignalHandler;
+import org.apache.flink.yarn.configuration.YarnConfigOptions;
+import org.apache.flink.yarn.entrypoint.YarnEntrypointUtils;
+
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The ApplicationMaster of a driver application: Flink's REST endpoint and web UI, Flink's YARN
+ * resource manager, and a {@code DriverDispatcher} that runs the driver job and shuts the cluster
+ * down when the application ends.
+ *
+ * <p>A session entrypoint underneath, because only the session REST endpoint accepts the jobs
+ * main() submits over REST.
+ */
+public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
+
+    private final Path workingDirectory;
+
+    public YarnDriverClusterEntrypoint(Configuration configuration, Path workingDirectory) {
+        super(configuration);
+        this.workingDirectory = workingDirectory;
+    }
+
+    @Override
+    protected String getRPCPortRange(Configuration configuration) {
+        return configuration.get(YarnConfigOptions.APPLICATION_MASTER_PORT);
+    }
+
+    @Override
+    protected DispatcherResourceManagerComponentFactory
+            createDispatcherResourceManagerComponentFactory(Configuration configuration) {
+        DriverDiagnostics diagnostics = new DriverDiagnostics();
+        CompletableFuture<String> restBaseUrl = new CompletableFuture<>();
+        return new DefaultDispatcherResourceManagerComponentFactory(
+                DefaultDispatcherRunnerFactory.createSessionRunner(
+                        new DriverDispatcherFactory(
+                                driverConfiguration(configuration), diagnostics, restBaseUrl)),
+                new DriverYarnResourceManagerFactory(diagnostics, restBaseUrl),
+                SessionRestEndpointFactory.INSTANCE);
+    }
+
+    /** The client names the shipped jars relative to the container's working directory. */
+    private Configuration driverConfiguration(Configuration configuration) {
+        Configuration driver = new Configuration(configuration);
+        driver.set(
+                DriverOptions.JAR,
+                workingDirectory.resolve(configuration.get(DriverOptions.JAR)).toString());
+        List<String> libJars =
+                configuration.get(DriverOptions.LIB_JARS).stream()
+                        .map(j -> workingDirectory.resolve(j).toString())
+                        .toList();
+        driver.set(DriverOptions.LIB_JARS, libJars);
+        return driver;
+    }
+
+    public static void main(String[] args) {
+        EnvironmentInformation.logEnvironmentInfo(
+                LOG, YarnDriverClusterEntrypoint.class.getSimpleName(), args);
+        SignalHandler.register(LOG);
+        JvmShutdownSafeguard.installAsShutdownHook(LOG);
+
+        Map<String, String> env = System.getenv();
+        String workingDirectory = env.get(ApplicationConstants.Environment.PWD.key());
+        if (workingDirectory == null) {
+            throw new IllegalStateException(
+                    "Working directory variable (PWD) not set: not started by YARN?");
+        }
+        try {
+            YarnEntrypointUtils.logYarnEnvironmentInformation(env, LOG);
+        } catch (Exception e) {
+            LOG.warn("Could not log YARN environment information.", e);
+        }
+        Configuration dynamicParameters =
+                ClusterEntrypointUtils.parseParametersOrExit(
+                        args,
+                        new DynamicParametersConfigurationParserFactory(),
+                        YarnDriverClusterEntrypoint.class);
+        Configuration configuration =
+                YarnEntrypointUtils.loadConfiguration(workingDirectory, dynamicParameters, env);
+        ClusterEntrypoint.runClusterEntrypoint(
+                new YarnDriverClusterEntrypoint(configuration, Path.of(workingDirectory)));
+    }
+}
