@@ -114,7 +114,7 @@ class FlinkOnYarnPlatformIT {
     }
 
     /** The counts WordCount must produce for its built-in text, tokenised as it does. */
-    private static Map<String, Integer> expectedCounts() throws Exception {
+    static Map<String, Integer> expectedCounts() throws Exception {
         try (URLClassLoader cl =
                 new URLClassLoader(new URL[] {TestPaths.flinkExamplesJar().toUri().toURL()})) {
             String[] text =
@@ -135,7 +135,7 @@ class FlinkOnYarnPlatformIT {
         }
     }
 
-    private static Map<String, Integer> readCounts(Path output) throws Exception {
+    static Map<String, Integer> readCounts(Path output) throws Exception {
         Map<String, Integer> counts = new TreeMap<>();
         try (Stream<Path> files = Files.walk(output)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {

@@ -5,6 +5,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.runtime.security.SecurityConfiguration;
 import org.apache.flink.runtime.security.SecurityUtils;
+import org.apache.flink.util.ExceptionUtils;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code bin/flink-driver}: Flink's CLI plus driver mode.
@@ -42,20 +44,18 @@ public final class FlinkDriverCli {
             SecurityUtils.install(new SecurityConfiguration(config));
             return SecurityUtils.getInstalledContext()
                     .runSecured(() -> dispatch(args, config, confDir, out));
-        } catch (CliException e) {
-            LOG.error("flink-driver failed", e);
-            err.println("flink-driver: " + e.getMessage());
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            return e.exitCode();
         } catch (Throwable t) {
             LOG.error("flink-driver failed", t);
-            err.println("flink-driver: " + DriverRunCommand.rootMessage(t));
+            // The security context may wrap what the command threw.
+            Optional<CliException> cliError = ExceptionUtils.findThrowable(t, CliException.class);
+            err.println(
+                    "flink-driver: "
+                            + cliError.map(Throwable::getMessage)
+                                    .orElseGet(() -> DriverRunCommand.rootMessage(t)));
             if (verbose) {
                 t.printStackTrace(err);
             }
-            return CliException.FAILURE;
+            return cliError.map(CliException::exitCode).orElse(CliException.FAILURE);
         }
     }
 

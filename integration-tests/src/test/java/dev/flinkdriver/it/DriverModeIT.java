@@ -1,0 +1,226 @@
+package dev.flinkdriver.it;
+
+import dev.flinkdriver.it.apps.DaemonJobApp;
+import dev.flinkdriver.it.apps.FailingMainApp;
+
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Driver mode as a user runs it: {@code bin/flink-driver run -D ...} against a real YARN. */
+@ExtendWith(TestYarn.class)
+class DriverModeIT {
+
+    private static final Duration APP_TIMEOUT = Duration.ofMinutes(3);
+
+    @Test
+    void multiJobExampleRunsInTheClusterAfterTheClientExited() throws Exception {
+        Path output = TestPaths.itDir().resolve("multi-job-" + System.nanoTime());
+        Path exampleJar = TestPaths.distDir().resolve("examples/multi-job-example.jar");
+
+        int before = driverApplications().size();
+        // Bare -D between dynamic properties, in any order.
+        FlinkDriverCommand.Result submit =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-Dparallelism.default=1",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        "-Ddriver.job.name-prefix=it-multi: ",
+                        exampleJar.toString(),
+                        "--output",
+                        output.toString());
+
+        Instant clientReturned = Instant.now();
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+        assertThat(driverApplications()).as("exactly one YARN application").hasSize(before + 1);
+        assertThat(submit.stdout())
+                .contains("Tracking URL: http")
+                .contains("flink-driver status application_");
+        ApplicationId id = ApplicationId.fromString(submit.applicationId());
+        ApplicationReport atReturn = TestYarn.get().yarnClient().getApplicationReport(id);
+        assertThat(atReturn.getYarnApplicationState())
+                .as("the client returns while the application runs")
+                .isEqualTo(YarnApplicationState.RUNNING);
+        assertThat(atReturn.getApplicationTags()).contains("flink-driver");
+        assertThat(atReturn.getName())
+                .isEqualTo("Flink Driver: dev.flinkdriver.examples.MultiJobExample");
+
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getYarnApplicationState()).isEqualTo(YarnApplicationState.FINISHED);
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(end.getDiagnostics()).contains("SUCCEEDED").contains("4 jobs finished");
+        assertThat(Files.readAllLines(output.resolve("results.txt")))
+                .containsExactly(
+                        "words {a=1, alive=1, an=1, application=2, client=1, driver=2, flink=3,"
+                                + " jobs=1, keeps=1, main=1, mode=1, of=2, on=1, runs=2, the=3,"
+                                + " without=1, yarn=1}",
+                        "sum-of-squares 338350",
+                        "primes-below-1000 168",
+                        "total 338518");
+        String log = jobManagerLog(id);
+        for (String job : List.of("word-count", "sum-of-squares", "primes-below-1000", "total")) {
+            assertThat(finishedAt(log, "it-multi: " + job))
+                    .as("job %s FINISHED with its prefixed name", job)
+                    .isNotNull();
+        }
+        assertThat(finishedAt(log, "it-multi: word-count"))
+                .as("the client returned before the first user job finished")
+                .isAfter(clientReturned);
+        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void failingMainFailsTheApplicationWithItsCauseInTheDiagnostics() throws Exception {
+        FlinkDriverCommand.Result submit =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        TestJars.jarOf(FailingMainApp.class).toString());
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+
+        ApplicationReport end =
+                TestYarn.get()
+                        .waitForFinalState(
+                                ApplicationId.fromString(submit.applicationId()), APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
+        assertThat(end.getDiagnostics())
+                .contains("java.lang.IllegalStateException")
+                .contains("main() gave up after its first job")
+                .contains("1 jobs finished")
+                .contains("1 cancelled");
+        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void daemonJobsAreCancelledWhenTheLastNormalJobEnds() throws Exception {
+        FlinkDriverCommand.Result submit =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "--driver",
+                        TestJars.jarOf(DaemonJobApp.class).toString());
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+
+        ApplicationReport end =
+                TestYarn.get()
+                        .waitForFinalState(
+                                ApplicationId.fromString(submit.applicationId()), APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(end.getDiagnostics()).contains("1 jobs finished").contains("1 cancelled");
+        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void detachedDriverModeIsRejectedWithoutCreatingAnApplication() throws Exception {
+        int before = TestYarn.get().yarnClient().getApplications().size();
+        FlinkDriverCommand.Result r =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        "-d",
+                        TestPaths.distDir().resolve("examples/multi-job-example.jar").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr().strip().lines()).hasSize(1);
+        assertThat(r.stderr()).contains("-d/--detached cannot be combined with driver mode");
+        assertThat(TestYarn.get().yarnClient().getApplications()).hasSize(before);
+    }
+
+    @Test
+    void missingJarIsOneLineAndNoApplication() throws Exception {
+        int before = TestYarn.get().yarnClient().getApplications().size();
+        FlinkDriverCommand.Result r =
+                FlinkDriverCommand.run("run", "-m", "yarn-cluster", "-D", "/no/such/app.jar");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr().strip().lines()).hasSize(1);
+        assertThat(r.stderr()).contains("/no/such/app.jar");
+        assertThat(TestYarn.get().yarnClient().getApplications()).hasSize(before);
+    }
+
+    @Test
+    void flinksOwnWordCountRunsInDriverMode() throws Exception {
+        Path output = TestPaths.itDir().resolve("driver-wordcount-" + System.nanoTime());
+        FlinkDriverCommand.Result submit =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        "-c",
+                        "org.apache.flink.streaming.examples.wordcount.WordCount",
+                        TestPaths.flinkExamplesJar().toString(),
+                        "--execution-mode",
+                        "BATCH",
+                        "--output",
+                        output.toString());
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+        ApplicationReport end =
+                TestYarn.get()
+                        .waitForFinalState(
+                                ApplicationId.fromString(submit.applicationId()), APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(FlinkOnYarnPlatformIT.readCounts(output))
+                .isEqualTo(FlinkOnYarnPlatformIT.expectedCounts());
+    }
+
+    private static List<ApplicationReport> driverApplications() throws Exception {
+        return TestYarn.get().yarnClient().getApplications(null, null, Set.of("flink-driver"));
+    }
+
+    /** When the JobManager log says the job FINISHED, or null. */
+    static Instant finishedAt(String jobManagerLog, String jobName) {
+        String marker = "Job " + jobName + " (";
+        return jobManagerLog
+                .lines()
+                .filter(
+                        l ->
+                                l.contains(marker)
+                                        && l.contains("switched from state RUNNING to FINISHED"))
+                .findFirst()
+                .map(
+                        l ->
+                                LocalDateTime.parse(l.substring(0, 23), LOG_TIME)
+                                        .atZone(ZoneId.systemDefault())
+                                        .toInstant())
+                .orElse(null);
+    }
+
+    private static final DateTimeFormatter LOG_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+
+    /** What an operator reads in the JobManager's container log. */
+    static String jobManagerLog(ApplicationId id) throws Exception {
+        Path appLogs = TestYarn.get().containerLogs().resolve(id.toString());
+        try (Stream<Path> files = Files.walk(appLogs)) {
+            Path log =
+                    files.filter(p -> p.getFileName().toString().equals("jobmanager.log"))
+                            .findFirst()
+                            .orElseThrow(
+                                    () -> new AssertionError("no jobmanager.log in " + appLogs));
+            return Files.readString(log);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.flinkdriver.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Runs {@code bin/flink-driver} of the distribution as a user would, against the test YARN. */
+final class FlinkDriverCommand {
+
+    private static final Pattern APP_ID = Pattern.compile("(application_\\d+_\\d+)");
+
+    record Result(int exitCode, String stdout, String stderr, long millis) {
+
+        String applicationId() {
+            Matcher m = APP_ID.matcher(stdout);
+            if (!m.find()) {
+                throw new AssertionError("No application id in: " + stdout + "\n" + stderr);
+            }
+            return m.group(1);
+        }
+    }
+
+    private FlinkDriverCommand() {}
+
+    static Result run(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(TestPaths.distDir().resolve("bin/flink-driver").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("HADOOP_CONF_DIR", TestYarn.get().hadoopConfDir().toString());
+        pb.environment().remove("YARN_CONF_DIR");
+        Path out = Files.createTempFile(TestPaths.itDir(), "cli-", ".out");
+        Path err = Files.createTempFile(TestPaths.itDir(), "cli-", ".err");
+        pb.redirectOutput(out.toFile());
+        pb.redirectError(err.toFile());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("flink-driver " + String.join(" ", args) + " hangs");
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        Result r =
+                new Result(
+                        p.exitValue(),
+                        Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8),
+                        millis);
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+}
