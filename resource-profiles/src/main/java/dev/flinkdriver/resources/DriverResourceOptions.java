@@ -4,6 +4,8 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
 
+import java.time.Duration;
+
 /**
  * Resources of the driver: the one task that runs main(), in a TaskManager of its own. The CLI's
  * {@code --driverheapmemory}, {@code --driverdirectmemory}, {@code --drivernativememory} (MB) and
@@ -34,8 +36,10 @@ public final class DriverResourceOptions {
                     .memoryType()
                     .defaultValue(MemorySize.ofMebiBytes(0))
                     .withDescription(
-                            "Native memory the driver's main() may use (added to the JVM"
-                                    + " overhead of the driver's TaskManager)."
+                            "Native memory the driver's main() may use. It is budgeted as task"
+                                    + " off-heap memory of the driver's slot: Flink sizes the JVM"
+                                    + " overhead from cluster-wide options only, so off-heap is the"
+                                    + " one place that grows the driver's container alone."
                                     + " CLI: --drivernativememory <MB>.");
 
     public static final ConfigOption<Double> CPUS =
@@ -43,6 +47,27 @@ public final class DriverResourceOptions {
                     .doubleType()
                     .defaultValue(1.0)
                     .withDescription(
-                            "CPU cores of the driver task; fractions are allowed, YARN gets whole"
-                                    + " vcores (rounded up). CLI: --drivercpus <cores>.");
+                            "CPU cores of the driver task. Fractions are allowed, but Flink asks YARN"
+                                    + " for the integer part only (at least YARN's minimum"
+                                    + " allocation of vcores). CLI: --drivercpus <cores>.");
+
+    public static final ConfigOption<MemorySize> NETWORK_MEMORY =
+            ConfigOptions.key("driver.network-memory")
+                    .memoryType()
+                    .defaultValue(MemorySize.ZERO)
+                    .withDescription(
+                            "Network (shuffle) memory of the driver's TaskManager. The driver task"
+                                    + " has no inputs or outputs, so it needs none; a non-zero value"
+                                    + " is an escape hatch should a TaskManager without network"
+                                    + " buffers misbehave.");
+
+    public static final ConfigOption<Duration> TASK_MANAGER_IDLE_TIMEOUT =
+            ConfigOptions.key("driver.taskmanager.idle-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(1))
+                    .withDescription(
+                            "How long the driver's TaskManager may stay idle before it is returned"
+                                    + " to YARN. Other TaskManagers keep"
+                                    + " 'resourcemanager.taskmanager-timeout', so that consecutive"
+                                    + " jobs can reuse them; nothing reuses the driver's.");
 }

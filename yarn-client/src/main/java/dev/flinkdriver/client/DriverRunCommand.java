@@ -192,11 +192,22 @@ final class DriverRunCommand {
 
             LOG.info("Deploying driver application for {} with {}", mainClass, effective);
             try (DriverClusterDescriptor descriptor =
-                            DriverClusterDescriptor.create(effective, yarnConfiguration);
-                    ClusterClient<ApplicationId> client =
-                            descriptor
-                                    .deploySessionCluster(clusterSpecification(effective))
-                                    .getClusterClient()) {
+                    DriverClusterDescriptor.create(effective, yarnConfiguration)) {
+                DriverResourceCheck.check(effective, yarnConfiguration, descriptor.getYarnClient());
+                return deploy(descriptor, effective);
+            }
+        } finally {
+            archive.delete();
+        }
+    }
+
+    private int deploy(DriverClusterDescriptor descriptor, Configuration effective)
+            throws Exception {
+        {
+            try (ClusterClient<ApplicationId> client =
+                    descriptor
+                            .deploySessionCluster(clusterSpecification(effective))
+                            .getClusterClient()) {
                 ApplicationId id = client.getClusterId();
                 ApplicationReport report = descriptor.getYarnClient().getApplicationReport(id);
                 out.println("Driver application submitted: " + id);
@@ -210,8 +221,6 @@ final class DriverRunCommand {
                         "Could not deploy the driver application: " + rootMessage(e),
                         e);
             }
-        } finally {
-            archive.delete();
         }
     }
 

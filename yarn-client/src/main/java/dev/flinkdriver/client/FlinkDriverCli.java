@@ -64,6 +64,9 @@ public final class FlinkDriverCli {
             throws Exception {
         String action = args.isEmpty() ? "" : args.get(0);
         String[] params = args.stream().skip(1).toArray(String[]::new);
+        if (action.equals("status")) {
+            return new StatusCommand(config, out).run(params);
+        }
         if (action.equals("run")) {
             DriverArgs.Normalized normalized = DriverArgs.normalize(params);
             if (normalized.driverMode()) {

@@ -1,8 +1,11 @@
 package dev.flinkdriver.entrypoint;
 
 import dev.flinkdriver.dispatcher.DriverDiagnostics;
+import dev.flinkdriver.resources.DriverResourceManagers;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.resourcemanager.ResourceManager;
+import org.apache.flink.runtime.resourcemanager.ResourceManagerProcessContext;
 import org.apache.flink.runtime.resourcemanager.ResourceManagerRuntimeServicesConfiguration;
 import org.apache.flink.runtime.resourcemanager.active.ActiveResourceManagerFactory;
 import org.apache.flink.runtime.resourcemanager.active.ResourceManagerDriver;
@@ -11,6 +14,7 @@ import org.apache.flink.yarn.YarnWorkerNode;
 import org.apache.flink.yarn.configuration.YarnResourceManagerDriverConfiguration;
 import org.apache.flink.yarn.entrypoint.YarnWorkerResourceSpecFactory;
 
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -40,6 +44,13 @@ final class DriverYarnResourceManagerFactory extends ActiveResourceManagerFactor
                 new YarnResourceManagerDriverConfiguration(
                         System.getenv(), rpcAddress, webInterfaceUrl),
                 diagnostics);
+    }
+
+    /** The slot manager gets an allocation strategy that gives the driver its own TaskManager. */
+    @Override
+    public ResourceManager<YarnWorkerNode> createResourceManager(
+            ResourceManagerProcessContext context, UUID leaderSessionId) throws Exception {
+        return DriverResourceManagers.createResourceManager(this, context, leaderSessionId);
     }
 
     @Override

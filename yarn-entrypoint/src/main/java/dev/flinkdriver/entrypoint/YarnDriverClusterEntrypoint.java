@@ -3,6 +3,7 @@ package dev.flinkdriver.entrypoint;
 import dev.flinkdriver.dispatcher.DriverDiagnostics;
 import dev.flinkdriver.dispatcher.DriverDispatcherFactory;
 import dev.flinkdriver.dispatcher.DriverOptions;
+import dev.flinkdriver.resources.DriverResources;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.dispatcher.runner.DefaultDispatcherRunnerFactory;
@@ -56,7 +57,10 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
         return new DefaultDispatcherResourceManagerComponentFactory(
                 DefaultDispatcherRunnerFactory.createSessionRunner(
                         new DriverDispatcherFactory(
-                                driverConfiguration(configuration), diagnostics, restBaseUrl)),
+                                driverConfiguration(configuration),
+                                diagnostics,
+                                restBaseUrl,
+                                DriverResources.fromConfiguration(configuration).slotProfile())),
                 new DriverYarnResourceManagerFactory(diagnostics, restBaseUrl),
                 SessionRestEndpointFactory.INSTANCE);
     }

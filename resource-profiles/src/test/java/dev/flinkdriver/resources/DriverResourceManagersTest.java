@@ -1,0 +1,61 @@
+package dev.flinkdriver.resources;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
+import org.apache.flink.runtime.resourcemanager.WorkerResourceSpec;
+import org.apache.flink.runtime.resourcemanager.slotmanager.FineGrainedSlotManager;
+import org.apache.flink.runtime.resourcemanager.slotmanager.SlotManagerConfiguration;
+import org.apache.flink.util.concurrent.ScheduledExecutorServiceAdapter;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DriverResourceManagersTest {
+
+    @ParameterizedTest(name = "taskmanager-timeout={0}ms driver={1}ms -> {2}ms")
+    @CsvSource({"30000, 1000, 1000", "500, 1000, 500", "30000, 0, 100", "30000, 50, 100"})
+    void checksForIdleTaskManagersAsOftenAsTheDriverNeeds(
+            long taskManagerTimeoutMs, long driverIdleTimeoutMs, long periodMs) {
+        assertThat(
+                        DriverResourceManagers.idleCheckPeriod(
+                                Duration.ofMillis(taskManagerTimeoutMs),
+                                Duration.ofMillis(driverIdleTimeoutMs)))
+                .isEqualTo(Duration.ofMillis(periodMs));
+    }
+
+    @Test
+    void buildsFlinksSlotManagerFromTheClusterConfiguration() throws Exception {
+        final Configuration configuration = new Configuration();
+        configuration.set(DriverResourceOptions.HEAP_MEMORY, MemorySize.parse("2g"));
+        final WorkerResourceSpec defaultWorker =
+                new WorkerResourceSpec.Builder()
+                        .setCpuCores(1)
+                        .setTaskHeapMemoryMB(512)
+                        .setManagedMemoryMB(512)
+                        .setNetworkMemoryMB(64)
+                        .setNumSlots(1)
+                        .build();
+        final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        try {
+            assertThat(
+                            DriverResourceManagers.createSlotManager(
+                                    configuration,
+                                    SlotManagerConfiguration.fromConfiguration(
+                                            configuration, defaultWorker),
+                                    new ScheduledExecutorServiceAdapter(executor),
+                                    UnregisteredMetricGroups
+                                            .createUnregisteredSlotManagerMetricGroup()))
+                    .isInstanceOf(FineGrainedSlotManager.class);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+}
