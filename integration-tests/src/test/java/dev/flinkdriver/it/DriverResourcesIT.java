@@ -1,0 +1,231 @@
+package dev.flinkdriver.it;
+
+import dev.flinkdriver.it.apps.SlowJobApp;
+
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ContainerReport;
+import org.apache.hadoop.yarn.api.records.ContainerState;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The driver's own TaskManager, as YARN and Flink report it. */
+@ExtendWith(TestYarn.class)
+class DriverResourcesIT {
+
+    private static final Duration APP_TIMEOUT = Duration.ofMinutes(3);
+
+    @Test
+    void driverRunsAloneInAContainerOfItsSizeAndUserJobsUseTaskManagersOfTheirs() throws Exception {
+        FlinkDriverCommand.Result submit =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        "--driverheapmemory",
+                        "3000",
+                        "--drivercpus",
+                        "2",
+                        "-ytm",
+                        "1024",
+                        "-ys",
+                        "1",
+                        TestJars.jarOf(SlowJobApp.class).toString(),
+                        "wait",
+                        "25");
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+        ApplicationId id = ApplicationId.fromString(submit.applicationId());
+        String rest = TestYarn.get().yarnClient().getApplicationReport(id).getOriginalTrackingUrl();
+
+        JsonNode userJob = awaitJob(rest, ": slow-job", "RUNNING");
+        JsonNode driverJob =
+                awaitJob(rest, "Flink Driver: " + SlowJobApp.class.getName(), "RUNNING");
+
+        List<ContainerReport> running = runningTaskManagerContainers(id);
+        assertThat(running)
+                .as("the driver's container: at least 3000 MB with 2 vcores, exactly one")
+                .filteredOn(c -> c.getAllocatedResource().getMemorySize() >= 3000)
+                .singleElement()
+                .satisfies(
+                        c -> assertThat(c.getAllocatedResource().getVirtualCores()).isEqualTo(2));
+        assertThat(running)
+                .as("user TaskManagers at the -ytm size")
+                .filteredOn(c -> c.getAllocatedResource().getMemorySize() < 3000)
+                .isNotEmpty()
+                .allSatisfy(
+                        c -> assertThat(c.getAllocatedResource().getMemorySize()).isEqualTo(1024));
+
+        Set<String> driverTms = taskManagersOf(rest, driverJob.get("jid").asText());
+        Set<String> userTms = taskManagersOf(rest, userJob.get("jid").asText());
+        assertThat(driverTms).hasSize(1);
+        assertThat(userTms).doesNotContainAnyElementsOf(driverTms);
+        JsonNode driverTm = FlinkRest.get(rest, "/taskmanagers/" + driverTms.iterator().next());
+        assertThat(driverTm.get("slotsNumber").asInt())
+                .as("the driver TaskManager's slots")
+                .isEqualTo(1);
+
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+    }
+
+    @Test
+    void driverContainerIsReturnedWhileAUserJobOutlivesMain() throws Exception {
+        FlinkDriverCommand.Result submit =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        "--driverheapmemory",
+                        "1024",
+                        TestJars.jarOf(SlowJobApp.class).toString(),
+                        "return",
+                        "30");
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+        ApplicationId id = ApplicationId.fromString(submit.applicationId());
+        String rest = TestYarn.get().yarnClient().getApplicationReport(id).getOriginalTrackingUrl();
+
+        awaitJob(rest, "Flink Driver: " + SlowJobApp.class.getName(), "FINISHED");
+        // Flink: main() has returned, its job still runs. YARN: the driver's container is gone.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        boolean released = false;
+        while (!released && System.nanoTime() < deadline) {
+            assertThat(jobState(rest, ": slow-job"))
+                    .as("the user job still runs")
+                    .isEqualTo("RUNNING");
+            released =
+                    containers(id).stream()
+                            .filter(c -> c.getAllocatedResource().getMemorySize() >= 1700)
+                            .allMatch(c -> c.getContainerState() == ContainerState.COMPLETE);
+            Thread.sleep(500);
+        }
+        assertThat(released).as("driver container released while the user job runs").isTrue();
+
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(end.getDiagnostics()).contains("1 jobs finished");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--driverheapmemory|20000|more than YARN's maximum allocation of 8192 MB",
+                "--driverheapmemory|0|--driverheapmemory",
+                "--driverheapmemory|lots|--driverheapmemory",
+                "--driverdirectmemory|-5|--driverdirectmemory",
+                "--drivernativememory|x|--drivernativememory",
+                "--drivercpus|0|--drivercpus",
+                "--drivercpus|abc|--drivercpus",
+                "--drivercpus|20|more than YARN's maximum allocation of 8 vcores",
+            })
+    void invalidDriverResourcesAreOneLineAndLeaveNothingBehind(
+            String option, String value, String message) throws Exception {
+        int apps = TestYarn.get().yarnClient().getApplications().size();
+        Set<Path> staging = stagingFiles();
+        FlinkDriverCommand.Result r =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        option,
+                        value,
+                        TestPaths.distDir().resolve("examples/multi-job-example.jar").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr().strip().lines()).hasSize(1);
+        assertThat(r.stderr()).startsWith("flink-driver: ").contains(message);
+        assertThat(TestYarn.get().yarnClient().getApplications()).hasSize(apps);
+        assertThat(stagingFiles()).isEqualTo(staging);
+    }
+
+    private static Set<Path> stagingFiles() throws Exception {
+        Path staging = TestPaths.distDir().resolve("var/staging");
+        if (!Files.exists(staging)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.walk(staging)) {
+            return new HashSet<>(files.toList());
+        }
+    }
+
+    private static List<ContainerReport> containers(ApplicationId id) throws Exception {
+        ApplicationReport report = TestYarn.get().yarnClient().getApplicationReport(id);
+        return TestYarn.get().yarnClient().getContainers(report.getCurrentApplicationAttemptId());
+    }
+
+    private static List<ContainerReport> runningTaskManagerContainers(ApplicationId id)
+            throws Exception {
+        List<ContainerReport> out = new ArrayList<>();
+        for (ContainerReport c : containers(id)) {
+            boolean am = c.getContainerId().getContainerId() == 1;
+            if (!am && c.getContainerState() == ContainerState.RUNNING) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> taskManagersOf(String rest, String jobId) throws Exception {
+        Set<String> tms = new HashSet<>();
+        for (JsonNode vertex : FlinkRest.get(rest, "/jobs/" + jobId).get("vertices")) {
+            JsonNode r =
+                    FlinkRest.get(
+                            rest,
+                            "/jobs/"
+                                    + jobId
+                                    + "/vertices/"
+                                    + vertex.get("id").asText()
+                                    + "/taskmanagers");
+            for (JsonNode tm : r.get("taskmanagers")) {
+                tms.add(tm.get("taskmanager-id").asText());
+            }
+        }
+        return tms;
+    }
+
+    static JsonNode awaitJob(String rest, String nameSuffix, String state) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode job : FlinkRest.get(rest, "/jobs/overview").get("jobs")) {
+                // A RUNNING job may still wait for slots: RUNNING here means its tasks run.
+                boolean tasksRun =
+                        !state.equals("RUNNING") || job.get("tasks").get("running").asInt() > 0;
+                if (job.get("name").asText().endsWith(nameSuffix)
+                        && job.get("state").asText().equals(state)
+                        && tasksRun) {
+                    return job;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("No job *" + nameSuffix + " in state " + state);
+    }
+
+    private static String jobState(String rest, String nameSuffix) throws Exception {
+        for (JsonNode job : FlinkRest.get(rest, "/jobs/overview").get("jobs")) {
+            if (job.get("name").asText().endsWith(nameSuffix)) {
+                return job.get("state").asText();
+            }
+        }
+        return "MISSING";
+    }
+}
