@@ -76,6 +76,7 @@ final class HadoopSiteFiles {
         p.put("fs.defaultFS", "file:///");
         p.put("hadoop.tmp.dir", layout.dir().resolve("tmp").toString());
         p.put("hadoop.security.authorization", "false");
+        p.put("fs." + LocalYarnFileSystem.SCHEME + ".impl", LocalYarnFileSystem.class.getName());
         return p;
     }
 

@@ -21,6 +21,7 @@ import org.apache.flink.yarn.Utils;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 import org.apache.flink.yarn.configuration.YarnLogConfigUtil;
 
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
@@ -172,11 +173,9 @@ final class DriverRunCommand {
                 effective.set(YarnConfigOptions.APPLICATION_NAME, "Flink Driver: " + mainClass);
             }
             effective.set(YarnConfigOptions.APPLICATION_TAGS, withDriverTag(effective));
+            LibShipping.configure(effective, yarnConfiguration, libDir(), workDir);
             if (!effective.contains(YarnConfigOptions.STAGING_DIRECTORY)
-                    && "file"
-                            .equals(
-                                    org.apache.hadoop.fs.FileSystem.getDefaultUri(yarnConfiguration)
-                                            .getScheme())) {
+                    && "file".equals(FileSystem.getDefaultUri(yarnConfiguration).getScheme())) {
                 // On a local file system the default staging dir would be ~/.flink.
                 effective.set(
                         YarnConfigOptions.STAGING_DIRECTORY,
@@ -222,6 +221,13 @@ final class DriverRunCommand {
                         e);
             }
         }
+    }
+
+    private Path libDir() {
+        String env = System.getenv("FLINK_LIB_DIR");
+        return env != null
+                ? Path.of(env).toAbsolutePath()
+                : Path.of(confDir).toAbsolutePath().resolveSibling("lib");
     }
 
     /** {@code yarn.tags} plus {@value #TAG}, by which list and operators find driver apps. */
