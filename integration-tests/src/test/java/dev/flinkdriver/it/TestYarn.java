@@ -68,7 +68,7 @@ public final class TestYarn implements BeforeAllCallback {
                         TestPaths.distDir().resolve("hadoop"),
                         12288,
                         8,
-                        false);
+                        true); // ACLs on, as on a production YARN; the test user is YARN admin
         LocalYarnCluster cluster = new LocalYarnCluster(layout);
         try {
             cluster.stop(); // a run killed earlier may have left its daemons

@@ -67,6 +67,8 @@ final class HadoopSiteFiles {
                 "yarn.application.classpath",
                 layout.confDir() + "," + layout.hadoopClasspathDir() + "/*");
         p.put("yarn.acl.enable", String.valueOf(layout.aclEnabled()));
+        // Lets yarn.application.priority take effect (YARN's default maximum is 0).
+        p.put("yarn.cluster.max-application-priority", "10");
         p.put("yarn.admin.acl", layout.aclEnabled() ? System.getProperty("user.name") : "*");
         return p;
     }
@@ -99,7 +101,9 @@ final class HadoopSiteFiles {
                 "yarn.scheduler.capacity.resource-calculator",
                 "org.apache.hadoop.yarn.util.resource.DominantResourceCalculator");
         p.put("yarn.scheduler.capacity.root.acl_submit_applications", "*");
-        p.put("yarn.scheduler.capacity.root.acl_administer_queue", "*");
+        // Queue admins may kill any application of the queue: nobody but YARN admins is one, so
+        // applications' own modify ACLs decide.
+        p.put("yarn.scheduler.capacity.root.acl_administer_queue", " ");
         p.put("yarn.scheduler.capacity.root.default.acl_submit_applications", "*");
         p.put("yarn.scheduler.capacity.root.default.acl_administer_queue", " ");
         p.put("yarn.scheduler.capacity.root.batch.acl_submit_applications", "*");

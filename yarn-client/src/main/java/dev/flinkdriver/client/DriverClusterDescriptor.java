@@ -28,10 +28,13 @@ final class DriverClusterDescriptor extends YarnClusterDescriptor {
                 false);
     }
 
-    /** A descriptor that owns its YARN client and closes it with itself. */
+    /**
+     * A descriptor that owns its YARN client and closes it with itself; the client adds the
+     * application's ACLs on submission.
+     */
     static DriverClusterDescriptor create(
             Configuration flinkConfiguration, YarnConfiguration yarnConfiguration) {
-        YarnClient yarnClient = YarnClient.createYarnClient();
+        YarnClient yarnClient = new AclSettingYarnClient(flinkConfiguration);
         yarnClient.init(yarnConfiguration);
         yarnClient.start();
         return new DriverClusterDescriptor(flinkConfiguration, yarnConfiguration, yarnClient);

@@ -192,7 +192,7 @@ final class DriverRunCommand {
             LOG.info("Deploying driver application for {} with {}", mainClass, effective);
             try (DriverClusterDescriptor descriptor =
                     DriverClusterDescriptor.create(effective, yarnConfiguration)) {
-                DriverResourceCheck.check(effective, yarnConfiguration, descriptor.getYarnClient());
+                YarnPreflight.check(effective, yarnConfiguration, descriptor.getYarnClient());
                 return deploy(descriptor, effective);
             }
         } finally {

@@ -1,0 +1,186 @@
+package dev.flinkdriver.it;
+
+import dev.flinkdriver.it.apps.SlowJobApp;
+import dev.flinkdriver.it.apps.StepsApp;
+
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.reflect.UndeclaredThrowableException;
+import java.security.PrivilegedExceptionAction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A driver application as YARN itself reports it: queue, identity, tracking URL, progress, ACLs.
+ */
+@ExtendWith(TestYarn.class)
+class YarnNativeIT {
+
+    private static final Duration APP_TIMEOUT = Duration.ofMinutes(3);
+
+    @Test
+    void queueNameTypeTagsAndPriorityAreWhatYarnReports() throws Exception {
+        FlinkDriverCommand.Result submit =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        "-yqu",
+                        "batch",
+                        "-ynm",
+                        "nightly-report",
+                        "-Dyarn.tags=team-a,nightly",
+                        "-Dyarn.application.priority=5",
+                        TestJars.jarOf(StepsApp.class).toString(),
+                        "1",
+                        "1");
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+        ApplicationId id = ApplicationId.fromString(submit.applicationId());
+        ApplicationReport r = TestYarn.get().yarnClient().getApplicationReport(id);
+        assertThat(r.getQueue()).isIn("batch", "root.batch");
+        assertThat(r.getName()).isEqualTo("nightly-report");
+        assertThat(r.getApplicationType()).isEqualTo("Apache Flink");
+        assertThat(r.getApplicationTags()).contains("flink-driver", "team-a", "nightly");
+        assertThat(r.getPriority().getPriority()).isEqualTo(5);
+        assertThat(TestYarn.get().waitForFinalState(id, APP_TIMEOUT).getFinalApplicationStatus())
+                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
+    }
+
+    @Test
+    void unknownQueueIsOneLineAndNoApplication() throws Exception {
+        int before = TestYarn.get().yarnClient().getApplications().size();
+        FlinkDriverCommand.Result r =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        "-yqu",
+                        "nosuchqueue",
+                        TestPaths.distDir().resolve("examples/multi-job-example.jar").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr().strip().lines()).hasSize(1);
+        assertThat(r.stderr()).contains("nosuchqueue");
+        assertThat(TestYarn.get().yarnClient().getApplications()).hasSize(before);
+    }
+
+    @Test
+    void progressMovesForwardWhileRunningAndTrackingUrlServesFlinkRest() throws Exception {
+        FlinkDriverCommand.Result submit =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        "-Dyarn.heartbeat.interval=1",
+                        TestJars.jarOf(StepsApp.class).toString(),
+                        "4",
+                        "4");
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+        ApplicationId id = ApplicationId.fromString(submit.applicationId());
+        YarnClient yarn = TestYarn.get().yarnClient();
+
+        String trackingUrl = yarn.getApplicationReport(id).getTrackingUrl();
+        assertThat(trackingUrl).contains("/proxy/" + id);
+        JsonNode config = FlinkRest.get(trackingUrl, "/config");
+        assertThat(config.has("flink-version")).isTrue();
+        JsonNode overview = FlinkRest.get(trackingUrl, "/jobs/overview");
+        assertThat(overview.has("jobs")).isTrue();
+
+        List<Float> seen = new ArrayList<>();
+        ApplicationReport r = yarn.getApplicationReport(id);
+        while (r.getYarnApplicationState() != YarnApplicationState.FINISHED
+                && r.getYarnApplicationState() != YarnApplicationState.FAILED
+                && r.getYarnApplicationState() != YarnApplicationState.KILLED) {
+            if (r.getYarnApplicationState() == YarnApplicationState.RUNNING) {
+                seen.add(r.getProgress());
+            }
+            Thread.sleep(300);
+            r = yarn.getApplicationReport(id);
+        }
+        assertThat(r.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(r.getProgress()).isEqualTo(1.0f);
+        assertThat(seen).as("progress never moves backwards").isSorted();
+        assertThat(seen).as("progress between 0 and 1 while running").anyMatch(p -> p > 0 && p < 1);
+    }
+
+    @Test
+    void aclsDecideWhoMayViewAndKill() throws Exception {
+        FlinkDriverCommand.Result submit =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        "-Dyarn.application.view-acls=viewer",
+                        "-Dyarn.application.modify-acls=operator",
+                        TestJars.jarOf(SlowJobApp.class).toString(),
+                        "wait",
+                        "120");
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+        ApplicationId id = ApplicationId.fromString(submit.applicationId());
+
+        ApplicationReport asStranger = as("stranger", y -> y.getApplicationReport(id));
+        assertThat(asStranger.getDiagnostics()).isEqualTo("N/A");
+        assertThat(asStranger.getTrackingUrl()).isEqualTo("N/A");
+        ApplicationReport asViewer = as("viewer", y -> y.getApplicationReport(id));
+        assertThat(asViewer.getTrackingUrl()).contains("/proxy/" + id);
+
+        assertThatThrownBy(() -> as("viewer", y -> kill(y, id)))
+                .hasMessageContaining("viewer")
+                .hasMessageContaining("MODIFY_APP");
+        assertThat(TestYarn.get().yarnClient().getApplicationReport(id).getYarnApplicationState())
+                .isEqualTo(YarnApplicationState.RUNNING);
+
+        as("operator", y -> kill(y, id));
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getYarnApplicationState()).isEqualTo(YarnApplicationState.KILLED);
+        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(60));
+    }
+
+    private static Void kill(YarnClient yarn, ApplicationId id) throws Exception {
+        yarn.killApplication(id);
+        return null;
+    }
+
+    /** Runs a YARN client call as another (simple-auth) user. */
+    private static <T> T as(String user, YarnCall<T> call) throws Exception {
+        UserGroupInformation ugi = UserGroupInformation.createRemoteUser(user);
+        try {
+            return doAs(ugi, call);
+        } catch (UndeclaredThrowableException e) {
+            throw (Exception) e.getCause(); // doAs wraps what YARN refused
+        }
+    }
+
+    private static <T> T doAs(UserGroupInformation ugi, YarnCall<T> call) throws Exception {
+        return ugi.doAs(
+                (PrivilegedExceptionAction<T>)
+                        () -> {
+                            try (YarnClient yarn = YarnClient.createYarnClient()) {
+                                yarn.init(TestYarn.get().yarnConfiguration());
+                                yarn.start();
+                                return call.apply(yarn);
+                            }
+                        });
+    }
+
+    private interface YarnCall<T> {
+        T apply(YarnClient yarn) throws Exception;
+    }
+}
