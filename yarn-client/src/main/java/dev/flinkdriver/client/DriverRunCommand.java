@@ -90,15 +90,21 @@ final class DriverRunCommand {
         }
         Path jar = existingFile(programOptions.getJarFilePath(), "application jar");
         List<Path> libJars = files(cl.getOptionValue(DriverCliOptions.LIB_JARS.getLongOpt()));
+        List<Path> shipped = files(cl.getOptionValue(DriverCliOptions.FILES.getLongOpt()));
 
         Configuration effective = effectiveConfiguration(clis, frontend, cl, programOptions);
         DriverCliOptions.applyResources(cl, effective);
+        shipFiles(effective, shipped);
         String mainClass = mainClass(jar, programOptions, effective);
 
         if (isExistingCluster(cl, effective)) {
-            throw CliException.usage(
-                    "Driver mode on an existing cluster (-m host:port, -yid) is not supported"
-                            + " yet; use -m yarn-cluster");
+            return new ExistingClusterSubmission(effective, out)
+                    .submit(
+                            cl.getOptionValue(CliFrontendParser.ADDRESS_OPTION.getOpt()),
+                            jar,
+                            libJars,
+                            mainClass,
+                            Arrays.asList(programOptions.getProgramArgs()));
         }
         return deployNewCluster(effective, jar, libJars, mainClass, programOptions);
     }
@@ -142,6 +148,18 @@ final class DriverRunCommand {
         } catch (ProgramInvocationException e) {
             throw CliException.usage(firstLine(e));
         }
+    }
+
+    /** {@code --file}: into every container's working directory, where main() and tasks run. */
+    private static void shipFiles(Configuration effective, List<Path> files) {
+        if (files.isEmpty()) {
+            return;
+        }
+        List<String> ship =
+                new ArrayList<>(
+                        effective.getOptional(YarnConfigOptions.SHIP_FILES).orElse(List.of()));
+        files.forEach(f -> ship.add(f.toString()));
+        effective.set(YarnConfigOptions.SHIP_FILES, ship);
     }
 
     private static boolean isExistingCluster(CommandLine cl, Configuration effective) {

@@ -64,8 +64,21 @@ public final class FlinkDriverCli {
             throws Exception {
         String action = args.isEmpty() ? "" : args.get(0);
         String[] params = args.stream().skip(1).toArray(String[]::new);
-        if (action.equals("status")) {
-            return new StatusCommand(config, out).run(params);
+        switch (action) {
+            case "status":
+                return new StatusCommand(config, out).run(params);
+            case "list":
+                if (onlyDriverListArgs(params)) {
+                    return new ListCommand(config, out).run(params);
+                }
+                break; // with -m, -yid, -r, ...: Flink's own list of a cluster's jobs
+            case "cancel":
+                if (isYarnApplicationId(params)) {
+                    return new CancelCommand(config, out).run(params);
+                }
+                break; // a Flink job id: Flink's own cancel
+            default:
+                break;
         }
         if (action.equals("run")) {
             DriverArgs.Normalized normalized = DriverArgs.normalize(params);
@@ -76,6 +89,21 @@ public final class FlinkDriverCli {
         // Not driver mode: exactly Flink's `flink` command.
         return new CliFrontend(config, CliFrontend.loadCustomCommandLines(config, confDir))
                 .parseAndRun(args.toArray(String[]::new));
+    }
+
+    private static boolean onlyDriverListArgs(String[] params) {
+        for (int i = 0; i < params.length; i++) {
+            if (params[i].equals("--output") && i + 1 < params.length) {
+                i++;
+            } else if (!params[i].equals("--all")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isYarnApplicationId(String[] params) {
+        return params.length > 0 && params[params.length - 1].startsWith("application_");
     }
 
     /** Client-side scratch space of the distribution (archives being uploaded, staging). */

@@ -1,0 +1,126 @@
+package dev.flinkdriver.it;
+
+import dev.flinkdriver.it.apps.ShippedFileApp;
+import dev.flinkdriver.it.apps.SlowJobApp;
+
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Following and stopping a driver application with flink-driver status, list and cancel. */
+@ExtendWith(TestYarn.class)
+class StatusCommandsIT {
+
+    @Test
+    void statusListAndCancelFollowAndStopAnApplication() throws Exception {
+        FlinkDriverCommand.Result submit =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        TestJars.jarOf(SlowJobApp.class).toString(),
+                        "wait",
+                        "300");
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+        String id = submit.applicationId();
+        String rest =
+                TestYarn.get()
+                        .yarnClient()
+                        .getApplicationReport(ApplicationId.fromString(id))
+                        .getOriginalTrackingUrl();
+        DriverResourcesIT.awaitJob(rest, ": slow-job", "RUNNING");
+
+        FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id);
+        assertThat(status.exitCode()).as(status.stderr()).isZero();
+        assertThat(status.stdout())
+                .contains("State:        RUNNING")
+                .contains("Queue:        root.default")
+                .containsPattern("RUNNING +DRIVER .*Flink Driver: " + SlowJobApp.class.getName())
+                .containsPattern("RUNNING +NORMAL .*: slow-job");
+
+        JsonNode json =
+                new ObjectMapper()
+                        .readTree(
+                                FlinkDriverCommand.run("status", id, "--output", "json").stdout());
+        assertThat(json.get("state").asText()).isEqualTo("RUNNING");
+        assertThat(json.get("jobs")).hasSize(2);
+
+        assertThat(FlinkDriverCommand.run("list").stdout()).contains(id).contains("RUNNING");
+        JsonNode list =
+                new ObjectMapper()
+                        .readTree(FlinkDriverCommand.run("list", "--output", "json").stdout());
+        assertThat(list.findValuesAsText("id")).contains(id);
+
+        FlinkDriverCommand.Result cancel = FlinkDriverCommand.run("cancel", id);
+        assertThat(cancel.exitCode()).as(cancel.stderr()).isZero();
+        assertThat(cancel.stdout()).contains(id).contains("KILLED");
+        ApplicationReport end =
+                TestYarn.get().yarnClient().getApplicationReport(ApplicationId.fromString(id));
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.KILLED);
+
+        assertThat(FlinkDriverCommand.run("list").stdout()).doesNotContain(id);
+        assertThat(FlinkDriverCommand.run("list", "--all").stdout()).contains(id);
+        FlinkDriverCommand.Result after = FlinkDriverCommand.run("status", id);
+        assertThat(after.stdout()).contains("Final status: KILLED");
+        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(60));
+    }
+
+    @Test
+    void shippedFilesAreReadableFromMainAndFromTasks() throws Exception {
+        Path file = TestPaths.itDir().resolve("greeting.txt");
+        Files.writeString(file, "hello from the client\n");
+        Path output = TestPaths.itDir().resolve("shipped-" + System.nanoTime());
+        FlinkDriverCommand.Result submit =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-D",
+                        "--file",
+                        file.toString(),
+                        TestJars.jarOf(ShippedFileApp.class).toString(),
+                        "greeting.txt",
+                        output.toString());
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+        FlinkDriverCommand.Result wait =
+                FlinkDriverCommand.run("status", submit.applicationId(), "--wait");
+        assertThat(wait.exitCode()).as(wait.stdout()).isZero();
+        assertThat(Files.readAllLines(output.resolve("results.txt")))
+                .containsExactly("main hello from the client", "task hello from the client");
+    }
+
+    @Test
+    void runHelpListsEveryOptionInGroups() throws Exception {
+        FlinkDriverCommand.Result help = FlinkDriverCommand.run("run", "-D", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.stdout())
+                .contains("Common options")
+                .contains("Driver options")
+                .contains("YARN and deployment options")
+                .contains("--driverheapmemory")
+                .contains("--libjars")
+                .contains("--file")
+                .contains("-yqu")
+                .contains("--fromSavepoint")
+                .contains("--classpath");
+    }
+
+    @Test
+    void unknownApplicationIsOneLine() throws Exception {
+        FlinkDriverCommand.Result r = FlinkDriverCommand.run("status", "application_1_9999");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr().strip().lines()).hasSize(1);
+        assertThat(r.stderr()).contains("application_1_9999");
+    }
+}
