@@ -37,14 +37,15 @@ public final class BenchApp {
         if (mode.equals("heavy")) {
             int mb = Integer.parseInt(args[1]);
             jobs = Integer.parseInt(args[2]);
-            for (int i = 0; i < mb; i++) {
-                byte[] chunk = new byte[1 << 20];
+            // 64 KiB chunks: 1 MiB arrays would be G1 humongous objects, taking 2 MiB each.
+            for (int i = 0; i < mb * 16; i++) {
+                byte[] chunk = new byte[1 << 16];
                 for (int j = 0; j < chunk.length; j += 4096) {
                     chunk[j] = (byte) i;
                 }
                 ballast.add(chunk);
             }
-            System.out.println("holding " + ballast.size() + " MiB of heap");
+            System.out.println("holding " + ballast.size() / 16 + " MiB of heap");
         } else {
             jobs = Integer.parseInt(args[1]);
         }

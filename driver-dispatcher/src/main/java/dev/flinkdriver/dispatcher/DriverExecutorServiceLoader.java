@@ -1,5 +1,6 @@
 package dev.flinkdriver.dispatcher;
 
+import org.apache.flink.api.dag.Pipeline;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.PipelineExecutor;
@@ -18,10 +19,25 @@ final class DriverExecutorServiceLoader implements PipelineExecutorServiceLoader
 
     private final DriverJobDecorator decorator;
 
+    private final SubmissionListener listener;
+
+    /** Told of every job the wrapped executors submit. */
+    interface SubmissionListener {
+        void submitted(Pipeline pipeline, CompletableFuture<JobClient> jobClient);
+    }
+
     DriverExecutorServiceLoader(
             PipelineExecutorServiceLoader delegate, DriverJobDecorator decorator) {
+        this(delegate, decorator, (pipeline, jobClient) -> {});
+    }
+
+    DriverExecutorServiceLoader(
+            PipelineExecutorServiceLoader delegate,
+            DriverJobDecorator decorator,
+            SubmissionListener listener) {
         this.delegate = checkNotNull(delegate);
         this.decorator = checkNotNull(decorator);
+        this.listener = checkNotNull(listener);
     }
 
     @Override
@@ -56,6 +72,7 @@ final class DriverExecutorServiceLoader implements PipelineExecutorServiceLoader
             decorator.decorate(pipeline);
             CompletableFuture<JobClient> jobClient =
                     executor.execute(pipeline, configuration, userCodeClassloader);
+            listener.submitted(pipeline, jobClient);
             return jobClient;
         };
     }

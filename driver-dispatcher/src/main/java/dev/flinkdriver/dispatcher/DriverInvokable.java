@@ -12,8 +12,11 @@ import java.util.List;
  * The driver job's only task: runs the application's main(). A main() that throws fails the task
  * with that exception, and so the driver job and the application.
  *
- * <p>Loaded by the task's user-code class loader; this module's jar must sit in the TaskManager's
- * lib/ (with flink-clients, which flink-dist contains).
+ * <p>Loaded by the task's user-code class loader, from the TaskManager's lib/ on a driver cluster,
+ * or from the job's own jars on an existing cluster, where the client adds this module's jar to the
+ * driver job: with Flink's default child-first resolution, {@code dev.flinkdriver} classes then
+ * come from that jar even where lib/ holds a copy too. flink-clients must be on the TaskManager's
+ * class path (flink-dist contains it).
  */
 public class DriverInvokable extends AbstractInvokable {
 

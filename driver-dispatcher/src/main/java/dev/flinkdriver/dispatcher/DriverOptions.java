@@ -114,4 +114,15 @@ public final class DriverOptions {
                             "Internal: the restart strategy configured for the application. The"
                                     + " driver job itself never restarts, and this keeps that"
                                     + " override away from the jobs main() submits.");
+
+    public static final ConfigOption<Boolean> MANAGE_JOBS =
+            ConfigOptions.key("driver.internal.manage-jobs")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Internal: the driver task itself follows the jobs main() submits, for"
+                                    + " a cluster without the driver dispatcher (an existing"
+                                    + " session cluster): a main() that throws cancels them; after"
+                                    + " main() returns the driver waits for its NORMAL jobs, then"
+                                    + " cancels its DAEMON jobs. Set by the flink-driver client.");
 }

@@ -18,6 +18,7 @@ import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +34,12 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
 public final class DriverProgramRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverProgramRunner.class);
+
+    /** Bound of one status request to the cluster, on a cluster without DriverDispatcher. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Bound of the cancellations of the driver's jobs, on a cluster without DriverDispatcher. */
+    private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(30);
 
     private final Configuration taskManagerConfiguration;
 
@@ -98,12 +105,43 @@ public final class DriverProgramRunner {
                     program.getMainClassName(),
                     applicationId,
                     driverJobConfiguration.get(DriverOptions.REST_ADDRESS));
-            ClientUtils.executeProgram(
-                    new DriverExecutorServiceLoader(new DefaultExecutorServiceLoader(), decorator),
-                    configuration,
-                    program,
-                    false,
-                    false);
+            if (!driverJobConfiguration.get(DriverOptions.MANAGE_JOBS)) {
+                // A driver cluster: the DriverDispatcher follows the jobs and ends the application.
+                ClientUtils.executeProgram(
+                        new DriverExecutorServiceLoader(
+                                new DefaultExecutorServiceLoader(), decorator),
+                        configuration,
+                        program,
+                        false,
+                        false);
+                return;
+            }
+            // Any other cluster: the driver follows the jobs main() submits itself. Its code came
+            // with the job (child-first from the job's jars, even where lib/ has a copy).
+            LOG.info(
+                    "Driver code loaded from {}.",
+                    DriverProgramRunner.class.getProtectionDomain().getCodeSource().getLocation());
+            DriverJobTracker jobs = new DriverJobTracker(REQUEST_TIMEOUT, CANCEL_TIMEOUT);
+            try {
+                ClientUtils.executeProgram(
+                        new DriverExecutorServiceLoader(
+                                new DefaultExecutorServiceLoader(), decorator, jobs),
+                        configuration,
+                        program,
+                        false,
+                        false);
+            } catch (Throwable t) {
+                LOG.info(
+                        "main() of driver application {} failed; cancelling its jobs {}.",
+                        applicationId,
+                        jobs.jobIds());
+                jobs.cancelAll();
+                throw t;
+            }
+            LOG.info(
+                    "main() of driver application {} returned; waiting for its NORMAL jobs.",
+                    applicationId);
+            jobs.awaitNormalJobsThenCancelDaemons();
         }
     }
 

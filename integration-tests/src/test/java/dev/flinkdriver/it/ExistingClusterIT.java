@@ -1,0 +1,411 @@
+package dev.flinkdriver.it;
+
+import dev.flinkdriver.it.apps.DaemonJobApp;
+import dev.flinkdriver.it.apps.FailingMainApp;
+import dev.flinkdriver.it.apps.UnrelatedEndlessApp;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.deployment.ClusterSpecification;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.client.program.PackagedProgram;
+import org.apache.flink.client.program.PackagedProgramUtils;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptionsInternal;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.yarn.YarnClientYarnClusterInformationRetriever;
+import org.apache.flink.yarn.YarnClusterDescriptor;
+import org.apache.flink.yarn.configuration.YarnConfigOptions;
+import org.apache.flink.yarn.configuration.YarnLogConfigUtil;
+
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Driver mode on clusters that already run and are no flink-driver clusters: a standalone Flink
+ * session started from the distribution's lib/ ({@code run -D -m host:port}) and a plain Flink
+ * session on YARN ({@code run -D -yid <applicationId>}). Each runs an unrelated endless job before
+ * and after; the driver's failure cancels only its own jobs, DAEMON jobs are cancelled after the
+ * NORMAL ones ended, and the cluster stays up.
+ */
+@ExtendWith(TestYarn.class)
+class ExistingClusterIT {
+
+    private static final Pattern DRIVER_JOB =
+            Pattern.compile("Driver job submitted: ([0-9a-f]{32})");
+
+    private static final List<String> JDK17_FLAGS =
+            List.of(
+                    "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+                    "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+                    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                    "--add-opens=java.base/java.net=ALL-UNNAMED",
+                    "--add-opens=java.base/java.io=ALL-UNNAMED",
+                    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                    "--add-opens=java.base/java.text=ALL-UNNAMED",
+                    "--add-opens=java.base/java.time=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+
+    private static final List<Process> STANDALONE = new ArrayList<>();
+
+    private static Path standaloneDir;
+
+    @AfterAll
+    static void stopStandaloneCluster() throws Exception {
+        for (Process p : STANDALONE) {
+            p.destroy();
+        }
+        for (Process p : STANDALONE) {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        STANDALONE.clear();
+    }
+
+    @Test
+    void standaloneSessionCluster() throws Exception {
+        String restUrl = startStandaloneCluster();
+        URI rest = URI.create(restUrl);
+        runScenarios(restUrl, "-m", rest.getHost() + ":" + rest.getPort());
+        // Still up.
+        assertThat(FlinkRest.get(restUrl, "/overview").get("taskmanagers").asInt()).isEqualTo(1);
+        // lib/ has the driver-dispatcher jar too; the driver's classes came from the job's jar.
+        assertThat(Files.readString(standaloneDir.resolve("taskmanager.log")))
+                .containsPattern("Driver code loaded from file:\\S*/blob_p-");
+    }
+
+    @Test
+    void flinkSessionOnYarn() throws Exception {
+        TestYarn yarn = TestYarn.get();
+        Path dist = TestPaths.distDir();
+        Configuration flinkConf =
+                GlobalConfiguration.loadConfiguration(dist.resolve("conf").toString());
+        flinkConf.set(DeploymentOptionsInternal.CONF_DIR, dist.resolve("conf").toString());
+        YarnLogConfigUtil.setLogConfigFileInConfig(flinkConf, dist.resolve("conf").toString());
+        flinkConf.set(
+                YarnConfigOptions.FLINK_DIST_JAR,
+                dist.resolve("lib/flink-yarn-2.3.0.jar").toString());
+        flinkConf.set(YarnConfigOptions.SHIP_FILES, List.of(dist.resolve("lib").toString()));
+        flinkConf.set(
+                YarnConfigOptions.STAGING_DIRECTORY,
+                TestPaths.itDir().resolve("staging").toUri().toString());
+        flinkConf.set(
+                YarnConfigOptions.APPLICATION_NAME, "plain Flink session (ExistingClusterIT)");
+
+        try (YarnClusterDescriptor descriptor =
+                new YarnClusterDescriptor(
+                        flinkConf,
+                        yarn.yarnConfiguration(),
+                        yarn.yarnClient(),
+                        YarnClientYarnClusterInformationRetriever.create(yarn.yarnClient()),
+                        true)) {
+            ClusterSpecification spec =
+                    new ClusterSpecification.ClusterSpecificationBuilder()
+                            .setMasterMemoryMB(1024)
+                            .setTaskManagerMemoryMB(1280)
+                            .setSlotsPerTaskManager(2)
+                            .createClusterSpecification();
+            try (ClusterClient<ApplicationId> client =
+                    descriptor.deploySessionCluster(spec).getClusterClient()) {
+                ApplicationId appId = client.getClusterId();
+                try {
+                    String restUrl = client.getWebInterfaceURL();
+                    runScenarios(restUrl, "-yid", appId.toString());
+                    assertThat(
+                                    yarn.yarnClient()
+                                            .getApplicationReport(appId)
+                                            .getYarnApplicationState())
+                            .isEqualTo(YarnApplicationState.RUNNING);
+                } finally {
+                    client.shutDownCluster();
+                    yarn.waitForFinalState(appId, Duration.ofSeconds(60));
+                }
+            }
+        }
+    }
+
+    /** An unrelated job before and after; a failing driver, then one with a DAEMON job. */
+    private static void runScenarios(String restUrl, String... clusterArgs) throws Exception {
+        JobID unrelated = submitUnrelatedJob(restUrl);
+        awaitState(restUrl, unrelated, "RUNNING", Duration.ofSeconds(180));
+
+        // main() throws: its own jobs are cancelled, nobody else's.
+        FlinkDriverCommand.Result failing = runDriver(FailingMainApp.class, clusterArgs);
+        assertThat(failing.stdout()).contains("REST address: http://");
+        assertThat(failing.stdout()).contains("are not reserved on an existing cluster");
+        String failingDriver = driverJobId(failing);
+        awaitState(restUrl, failingDriver, "FAILED", Duration.ofSeconds(240));
+        String prefix = "Flink Driver: " + FailingMainApp.class.getName() + ": ";
+        Map<String, String> jobs = awaitTerminalJobsNamed(restUrl, prefix, 2);
+        assertThat(jobs)
+                .containsEntry(prefix + "first-job", "FINISHED")
+                .containsEntry(prefix + "endless-normal", "CANCELED");
+        assertThat(FlinkRest.get(restUrl, "/jobs/" + failingDriver + "/exceptions").toString())
+                .contains("main() gave up after its first job");
+        assertThat(stateOf(restUrl, unrelated.toHexString())).isEqualTo("RUNNING");
+
+        // main() returns: the NORMAL job ends, then the DAEMON job is cancelled.
+        FlinkDriverCommand.Result daemon = runDriver(DaemonJobApp.class, clusterArgs);
+        String daemonDriver = driverJobId(daemon);
+        awaitState(restUrl, daemonDriver, "FINISHED", Duration.ofSeconds(240));
+        String daemonPrefix = "Flink Driver: " + DaemonJobApp.class.getName() + ": ";
+        Map<String, String> daemonJobs = awaitTerminalJobsNamed(restUrl, daemonPrefix, 2);
+        assertThat(daemonJobs)
+                .containsEntry(daemonPrefix + "normal-batch", "FINISHED")
+                .containsEntry(daemonPrefix + "endless-daemon", "CANCELED");
+
+        // The cluster and its other job are untouched.
+        assertThat(stateOf(restUrl, unrelated.toHexString())).isEqualTo("RUNNING");
+        try (RestClusterClient<StandaloneClusterId> client = restClient(restUrl)) {
+            client.cancel(unrelated).get(60, TimeUnit.SECONDS);
+        }
+        awaitState(restUrl, unrelated, "CANCELED", Duration.ofSeconds(60));
+    }
+
+    private static FlinkDriverCommand.Result runDriver(Class<?> app, String... clusterArgs)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "-D"));
+        args.addAll(List.of(clusterArgs));
+        args.add(TestJars.jarOf(app).toString());
+        FlinkDriverCommand.Result r = FlinkDriverCommand.run(args.toArray(new String[0]));
+        assertThat(r.exitCode()).as("stdout: %s\nstderr: %s", r.stdout(), r.stderr()).isZero();
+        return r;
+    }
+
+    private static String driverJobId(FlinkDriverCommand.Result r) {
+        Matcher m = DRIVER_JOB.matcher(r.stdout());
+        assertThat(m.find()).as("driver job id in: %s", r.stdout()).isTrue();
+        return m.group(1);
+    }
+
+    private static JobID submitUnrelatedJob(String restUrl) throws Exception {
+        Configuration conf = new Configuration();
+        PackagedProgram program =
+                PackagedProgram.newBuilder()
+                        .setJarFile(TestJars.jarOf(UnrelatedEndlessApp.class).toFile())
+                        .setConfiguration(conf)
+                        .build();
+        JobGraph jobGraph = PackagedProgramUtils.createJobGraph(program, conf, 1, false);
+        try (RestClusterClient<StandaloneClusterId> client = restClient(restUrl)) {
+            return client.submitJob(jobGraph).get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static RestClusterClient<StandaloneClusterId> restClient(String restUrl)
+            throws Exception {
+        URI uri = URI.create(restUrl);
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.ADDRESS, uri.getHost());
+        conf.set(RestOptions.PORT, uri.getPort());
+        return new RestClusterClient<>(conf, StandaloneClusterId.getInstance());
+    }
+
+    private static String stateOf(String restUrl, String jobId) throws Exception {
+        return FlinkRest.get(restUrl, "/jobs/" + jobId).get("state").asText();
+    }
+
+    private static void awaitState(String restUrl, JobID jobId, String state, Duration timeout)
+            throws Exception {
+        awaitState(restUrl, jobId.toHexString(), state, timeout);
+    }
+
+    private static void awaitState(String restUrl, String jobId, String state, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String current = stateOf(restUrl, jobId);
+        while (!current.equals(state)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "Job "
+                                + jobId
+                                + " is "
+                                + current
+                                + ", not "
+                                + state
+                                + ": "
+                                + jobs(restUrl));
+            }
+            Thread.sleep(500);
+            current = stateOf(restUrl, jobId);
+        }
+    }
+
+    /**
+     * name -> state of every job whose name starts with the prefix, once n of them are terminal.
+     */
+    private static Map<String, String> awaitTerminalJobsNamed(String restUrl, String prefix, int n)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Map<String, String> named = new HashMap<>();
+            int terminal = 0;
+            for (JsonNode job : FlinkRest.get(restUrl, "/jobs/overview").get("jobs")) {
+                String name = job.get("name").asText();
+                if (name.startsWith(prefix)) {
+                    String state = job.get("state").asText();
+                    named.put(name, state);
+                    if (List.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
+                        terminal++;
+                    }
+                }
+            }
+            if (terminal >= n || System.nanoTime() > deadline) {
+                return named;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static String jobs(String restUrl) {
+        try {
+            return FlinkRest.get(restUrl, "/jobs/overview").toString();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    // ------------------------------------------------------------------------
+    //  A standalone session cluster from the distribution's lib/
+    // ------------------------------------------------------------------------
+
+    private static String startStandaloneCluster() throws Exception {
+        Path dist = TestPaths.distDir();
+        Path dir = TestPaths.itDir().resolve("standalone-" + System.nanoTime());
+        standaloneDir = dir;
+        Path conf = dir.resolve("conf");
+        Files.createDirectories(conf);
+        Files.copy(dist.resolve("conf/log4j.properties"), conf.resolve("log4j.properties"));
+        int restPort = freePort();
+        int rpcPort = freePort();
+        Files.writeString(
+                conf.resolve("config.yaml"),
+                String.join(
+                        "\n",
+                        "jobmanager.rpc.address: localhost",
+                        "jobmanager.rpc.port: " + rpcPort,
+                        "jobmanager.bind-host: localhost",
+                        "jobmanager.memory.process.size: 1024m",
+                        "rest.address: localhost",
+                        "rest.bind-address: localhost",
+                        "rest.port: " + restPort,
+                        "taskmanager.host: localhost",
+                        "taskmanager.bind-host: localhost",
+                        // What Flink's scripts compute for a TaskManager and pass as -D.
+                        "taskmanager.cpu.cores: 6",
+                        "taskmanager.memory.task.heap.size: 256m",
+                        "taskmanager.memory.task.off-heap.size: 0m",
+                        "taskmanager.memory.network.min: 64m",
+                        "taskmanager.memory.network.max: 64m",
+                        "taskmanager.memory.managed.size: 64m",
+                        "taskmanager.memory.framework.heap.size: 128m",
+                        "taskmanager.memory.framework.off-heap.size: 128m",
+                        "taskmanager.memory.jvm-metaspace.size: 256m",
+                        "taskmanager.memory.jvm-overhead.min: 192m",
+                        "taskmanager.memory.jvm-overhead.max: 192m",
+                        "taskmanager.numberOfTaskSlots: 6",
+                        "parallelism.default: 1",
+                        ""));
+        String classPath = dist.resolve("lib") + "/*:" + dist.resolve("hadoop") + "/*";
+        STANDALONE.add(
+                startJvm(
+                        dir,
+                        "jobmanager",
+                        classPath,
+                        conf,
+                        List.of("-Xmx400m"),
+                        "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint"));
+        STANDALONE.add(
+                startJvm(
+                        dir,
+                        "taskmanager",
+                        classPath,
+                        conf,
+                        List.of("-Xmx450m", "-XX:MaxDirectMemorySize=300m"),
+                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner"));
+
+        String restUrl = "http://localhost:" + restPort;
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (true) {
+            try {
+                JsonNode overview = FlinkRest.get(restUrl, "/overview");
+                if (overview.get("slots-total").asInt() >= 6) {
+                    return restUrl;
+                }
+            } catch (Exception | AssertionError e) {
+                // not up yet
+            }
+            for (Process p : STANDALONE) {
+                if (!p.isAlive()) {
+                    throw new AssertionError(
+                            "A standalone Flink process died; see " + dir + "/*.log");
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Standalone Flink cluster did not come up; see " + dir);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private static Process startJvm(
+            Path dir,
+            String name,
+            String classPath,
+            Path conf,
+            List<String> memory,
+            String mainClass)
+            throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(memory);
+        cmd.add("-XX:+UseSerialGC");
+        cmd.addAll(JDK17_FLAGS);
+        cmd.add("-Dlog.file=" + dir.resolve(name + ".log"));
+        cmd.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(mainClass);
+        cmd.add("--configDir");
+        cmd.add(conf.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectOutput(dir.resolve(name + ".out").toFile());
+        pb.redirectError(dir.resolve(name + ".err").toFile());
+        return pb.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
