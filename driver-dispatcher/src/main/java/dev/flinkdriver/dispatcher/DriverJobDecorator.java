@@ -21,6 +21,9 @@ public final class DriverJobDecorator {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverJobDecorator.class);
 
+    /** Put after the prefix of a DAEMON job's name. */
+    public static final String DAEMON_MARK = "[daemon] ";
+
     private final String namePrefix;
 
     private final ApplicationID applicationId;
@@ -41,7 +44,17 @@ public final class DriverJobDecorator {
             return;
         }
         StreamGraph streamGraph = (StreamGraph) pipeline;
-        streamGraph.setJobName(namePrefix + streamGraph.getJobName());
+        // The living priority is in no REST response; the name shows DAEMON jobs for what they
+        // are, in the Flink UI and in `flink-driver status`.
+        boolean daemon =
+                LivingPriority.DAEMON
+                        .name()
+                        .equals(
+                                streamGraph
+                                        .getJobConfiguration()
+                                        .toMap()
+                                        .get(DriverOptions.JOB_LIVING_PRIORITY.key()));
+        streamGraph.setJobName(namePrefix + (daemon ? DAEMON_MARK : "") + streamGraph.getJobName());
         streamGraph
                 .getJobConfiguration()
                 .set(DriverOptions.APPLICATION_ID, applicationId.toHexString());

@@ -30,7 +30,9 @@ class DriverJobDecoratorTest {
 
         new DriverJobDecorator("nightly: ", applicationId).decorate(streamGraph);
 
-        assertThat(streamGraph.getJobName()).isEqualTo("nightly: WordCount");
+        assertThat(streamGraph.getJobName())
+                .as("a DAEMON job is marked in its name")
+                .isEqualTo("nightly: [daemon] WordCount");
         assertThat(streamGraph.getJobConfiguration().get(DriverOptions.APPLICATION_ID))
                 .isEqualTo(applicationId.toHexString());
         assertThat(streamGraph.getJobConfiguration().get(DriverOptions.JOB_LIVING_PRIORITY))

@@ -135,7 +135,7 @@ class DriverResourcesIT {
                 "--drivernativememory|x|--drivernativememory",
                 "--drivercpus|0|--drivercpus",
                 "--drivercpus|abc|--drivercpus",
-                "--drivercpus|20|more than YARN's maximum allocation of 8 vcores",
+                "--drivercpus|20|more than YARN's maximum allocation of 16 vcores",
             })
     void invalidDriverResourcesAreOneLineAndLeaveNothingBehind(
             String option, String value, String message) throws Exception {

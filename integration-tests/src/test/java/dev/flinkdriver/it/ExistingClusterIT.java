@@ -182,7 +182,7 @@ class ExistingClusterIT {
         Map<String, String> daemonJobs = awaitTerminalJobsNamed(restUrl, daemonPrefix, 2);
         assertThat(daemonJobs)
                 .containsEntry(daemonPrefix + "normal-batch", "FINISHED")
-                .containsEntry(daemonPrefix + "endless-daemon", "CANCELED");
+                .containsEntry(daemonPrefix + "[daemon] endless-daemon", "CANCELED");
 
         // The cluster and its other job are untouched.
         assertThat(stateOf(restUrl, unrelated.toHexString())).isEqualTo("RUNNING");

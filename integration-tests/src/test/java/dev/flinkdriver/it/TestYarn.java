@@ -66,8 +66,8 @@ public final class TestYarn implements BeforeAllCallback {
                         TestPaths.itDir().resolve("yarn"),
                         TestPaths.distDir().resolve("opt/local-yarn"),
                         TestPaths.distDir().resolve("hadoop"),
-                        12288,
-                        8,
+                        16384,
+                        16,
                         true); // ACLs on, as on a production YARN; the test user is YARN admin
         LocalYarnCluster cluster = new LocalYarnCluster(layout);
         try {

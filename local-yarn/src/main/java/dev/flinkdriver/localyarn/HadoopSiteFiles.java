@@ -93,8 +93,9 @@ final class HadoopSiteFiles {
         p.put("yarn.scheduler.capacity.root.batch.state", "RUNNING");
         p.put("yarn.scheduler.capacity.root.default.user-limit-factor", "10");
         p.put("yarn.scheduler.capacity.root.batch.user-limit-factor", "10");
-        // Many small applications at once (a driver AM each): let AMs take most of the node.
-        p.put("yarn.scheduler.capacity.maximum-am-resource-percent", "0.9");
+        // At most half the node for ApplicationMasters: beyond that, AMs of many concurrent
+        // applications leave no room for the TaskManagers they wait for, and all of them hang.
+        p.put("yarn.scheduler.capacity.maximum-am-resource-percent", "0.5");
         p.put("yarn.scheduler.capacity.maximum-applications", "1000");
         // Count vcores as well as memory, so that a driver asking for 2 cores gets 2 vcores.
         p.put(

@@ -62,8 +62,8 @@ public final class LocalYarn {
                 Path.of(System.getProperty("localyarn.dir")),
                 Path.of(System.getProperty("localyarn.server.classpath")),
                 Path.of(System.getProperty("localyarn.hadoop.classpath")),
-                Integer.getInteger("localyarn.node.memory-mb", 12288),
-                Integer.getInteger("localyarn.node.vcores", 8),
+                Integer.getInteger("localyarn.node.memory-mb", 16384),
+                Integer.getInteger("localyarn.node.vcores", 16),
                 Boolean.getBoolean("localyarn.acl.enable"));
     }
 }

@@ -70,4 +70,17 @@ public final class DriverResourceOptions {
                                     + " to YARN. Other TaskManagers keep"
                                     + " 'resourcemanager.taskmanager-timeout', so that consecutive"
                                     + " jobs can reuse them; nothing reuses the driver's.");
+
+    public static final ConfigOption<Integer> PREWARM_TASK_MANAGERS =
+            ConfigOptions.key("driver.prewarm-taskmanagers")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "TaskManagers for the user jobs that a driver cluster starts together"
+                                    + " with the driver's own, so that the first job main()"
+                                    + " submits does not wait for a TaskManager to start. They"
+                                    + " are Flink's slotmanager.number-of-slots.min (this many"
+                                    + " TaskManagers' slots) and stay until the application ends;"
+                                    + " an explicit slotmanager.number-of-slots.min wins. 0 starts"
+                                    + " TaskManagers only when jobs ask for slots.");
 }

@@ -1,5 +1,7 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.dispatcher.DriverJobDecorator;
+
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -22,7 +24,7 @@ final class DriverJobsView {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the driver puts after the prefix of a DAEMON job's name. */
-    static final String DAEMON_MARK = "[daemon] ";
+    static final String DAEMON_MARK = DriverJobDecorator.DAEMON_MARK;
 
     /** One job as status shows it. */
     record Job(
