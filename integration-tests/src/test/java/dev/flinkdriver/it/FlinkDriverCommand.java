@@ -29,11 +29,17 @@ final class FlinkDriverCommand {
     private FlinkDriverCommand() {}
 
     static Result run(String... args) throws IOException, InterruptedException {
+        return runWithHadoopConf(TestYarn.get().hadoopConfDir(), args);
+    }
+
+    /** Against the YARN whose client configuration is in {@code hadoopConfDir}. */
+    static Result runWithHadoopConf(Path hadoopConfDir, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(TestPaths.distDir().resolve("bin/flink-driver").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("HADOOP_CONF_DIR", TestYarn.get().hadoopConfDir().toString());
+        pb.environment().put("HADOOP_CONF_DIR", hadoopConfDir.toString());
         pb.environment().remove("YARN_CONF_DIR");
         Path out = Files.createTempFile(TestPaths.itDir(), "cli-", ".out");
         Path err = Files.createTempFile(TestPaths.itDir(), "cli-", ".err");

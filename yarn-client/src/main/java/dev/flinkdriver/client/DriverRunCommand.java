@@ -17,7 +17,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.DeploymentOptionsInternal;
 import org.apache.flink.util.ExceptionUtils;
-import org.apache.flink.yarn.Utils;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 import org.apache.flink.yarn.configuration.YarnLogConfigUtil;
 
@@ -88,7 +87,14 @@ final class DriverRunCommand {
         } catch (CliArgsException e) {
             throw CliException.usage(e.getMessage());
         }
+        if (programOptions.getJarFilePath() != null
+                && programOptions.getJarFilePath().startsWith("-")) {
+            // commons-cli stops at the first unknown option and takes it for the jar.
+            throw CliException.usage("Unknown option " + programOptions.getJarFilePath());
+        }
         Path jar = existingFile(programOptions.getJarFilePath(), "application jar");
+        requireJar(jar);
+        requireSavepoint(programOptions.getSavepointRestoreSettings().getRestorePath());
         List<Path> libJars = files(cl.getOptionValue(DriverCliOptions.LIB_JARS.getLongOpt()));
         List<Path> shipped = files(cl.getOptionValue(DriverCliOptions.FILES.getLongOpt()));
 
@@ -119,7 +125,11 @@ final class DriverRunCommand {
         // The YARN options (-yjm, -ytm, -ys, -yqu, -ynm, -yD, ...) apply whatever -m says.
         for (CustomCommandLine c : clis) {
             if (c.getId().equals("yarn-cluster")) {
-                effective.addAll(c.toConfiguration(cl));
+                try {
+                    effective.addAll(c.toConfiguration(cl));
+                } catch (IllegalArgumentException e) {
+                    throw CliException.usage(firstLine(e)); // e.g. a malformed -yid
+                }
             }
         }
         CustomCommandLine active = frontend.validateAndGetActiveCommandLine(cl);
@@ -150,6 +160,29 @@ final class DriverRunCommand {
         }
     }
 
+    private static void requireJar(Path jar) throws CliException {
+        try (java.util.jar.JarFile ignored = new java.util.jar.JarFile(jar.toFile())) {
+            // readable as a jar
+        } catch (java.io.IOException e) {
+            throw CliException.usage("The application jar " + jar + " is not a jar file");
+        }
+    }
+
+    /** A missing savepoint would otherwise fail the first job, long after the client left. */
+    private static void requireSavepoint(String path) throws CliException {
+        if (path == null) {
+            return;
+        }
+        try {
+            org.apache.flink.core.fs.Path p = new org.apache.flink.core.fs.Path(path);
+            if (!p.getFileSystem().exists(p)) {
+                throw CliException.usage("The savepoint " + path + " does not exist");
+            }
+        } catch (java.io.IOException e) {
+            throw CliException.usage("The savepoint " + path + " cannot be read: " + firstLine(e));
+        }
+    }
+
     /** {@code --file}: into every container's working directory, where main() and tasks run. */
     private static void shipFiles(Configuration effective, List<Path> files) {
         if (files.isEmpty()) {
@@ -175,7 +208,7 @@ final class DriverRunCommand {
             String mainClass,
             ProgramOptions programOptions)
             throws Exception {
-        YarnConfiguration yarnConfiguration = Utils.getYarnAndHadoopConfiguration(effective);
+        YarnConfiguration yarnConfiguration = YarnClients.configuration(effective);
         ApplicationArchive archive =
                 ApplicationArchive.create(workDir.resolve("tmp"), jar, libJars);
         try {
@@ -235,7 +268,12 @@ final class DriverRunCommand {
             } catch (ClusterDeploymentException e) {
                 throw new CliException(
                         CliException.FAILURE,
-                        "Could not deploy the driver application: " + rootMessage(e),
+                        "Could not deploy the driver application: "
+                                + firstLine(e.getCause() != null ? e.getCause() : e)
+                                + " The ApplicationMaster's logs: `yarn logs -applicationId"
+                                + " <id>`, or on the NodeManager in"
+                                + " yarn.nodemanager.log-dirs/<applicationId>/ (local YARN:"
+                                + " var/local-yarn/container-logs/)",
                         e);
             }
         }

@@ -11,11 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code bin/flink-driver}: Flink's CLI plus driver mode.
@@ -28,6 +30,21 @@ import java.util.Optional;
 public final class FlinkDriverCli {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlinkDriverCli.class);
+
+    /** Flink's own actions, which go to Flink's CLI unchanged. */
+    private static final Set<String> FLINK_ACTIONS =
+            Set.of(
+                    "run",
+                    "info",
+                    "list",
+                    "cancel",
+                    "stop",
+                    "savepoint",
+                    "checkpoint",
+                    "-h",
+                    "--help",
+                    "-v",
+                    "--version");
 
     private FlinkDriverCli() {}
 
@@ -48,10 +65,13 @@ public final class FlinkDriverCli {
             LOG.error("flink-driver failed", t);
             // The security context may wrap what the command threw.
             Optional<CliException> cliError = ExceptionUtils.findThrowable(t, CliException.class);
-            err.println(
-                    "flink-driver: "
-                            + cliError.map(Throwable::getMessage)
-                                    .orElseGet(() -> DriverRunCommand.rootMessage(t)));
+            Optional<ConnectException> unreachable =
+                    ExceptionUtils.findThrowable(t, ConnectException.class);
+            String message =
+                    cliError.map(Throwable::getMessage)
+                            .or(() -> unreachable.map(FlinkDriverCli::unreachableYarn))
+                            .orElseGet(() -> DriverRunCommand.rootMessage(t));
+            err.println("flink-driver: " + message);
             if (verbose) {
                 t.printStackTrace(err);
             }
@@ -86,9 +106,23 @@ public final class FlinkDriverCli {
                 return new DriverRunCommand(config, confDir, workDir(), out).run(normalized.args());
             }
         }
+        if (!FLINK_ACTIONS.contains(action)) {
+            throw CliException.usage(
+                    (action.isEmpty() ? "No action" : "Unknown action '" + action + "'")
+                            + "; actions: run, status, list, cancel, info, stop, savepoint,"
+                            + " checkpoint (flink-driver run --help for options)");
+        }
         // Not driver mode: exactly Flink's `flink` command.
         return new CliFrontend(config, CliFrontend.loadCustomCommandLines(config, confDir))
                 .parseAndRun(args.toArray(String[]::new));
+    }
+
+    private static String unreachableYarn(ConnectException e) {
+        String m = String.valueOf(e.getMessage());
+        int details = m.indexOf("; For more details");
+        return "Cannot reach YARN's ResourceManager ("
+                + (details > 0 ? m.substring(0, details) : m)
+                + "). Set HADOOP_CONF_DIR to your cluster's configuration, or start bin/local-yarn.";
     }
 
     private static boolean onlyDriverListArgs(String[] params) {

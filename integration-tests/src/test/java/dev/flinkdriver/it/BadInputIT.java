@@ -1,0 +1,192 @@
+package dev.flinkdriver.it;
+
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * Every mistake: one line on stderr naming the problem, a documented exit code (2 bad input, 1
+ * failure after the input was accepted), and nothing left behind in YARN or staging.
+ */
+@ExtendWith(TestYarn.class)
+class BadInputIT {
+
+    private static final EnumSet<YarnApplicationState> ALIVE =
+            EnumSet.of(
+                    YarnApplicationState.NEW,
+                    YarnApplicationState.NEW_SAVING,
+                    YarnApplicationState.SUBMITTED,
+                    YarnApplicationState.ACCEPTED,
+                    YarnApplicationState.RUNNING);
+
+    private static Path notAJar;
+    private static Path noMainClassJar;
+    private static Path unreachableYarnConf;
+
+    @BeforeAll
+    static void fixtures() throws Exception {
+        Path dir = Files.createDirectories(TestPaths.itDir().resolve("bad-input"));
+        notAJar = Files.writeString(dir.resolve("notes.jar"), "not a jar");
+        noMainClassJar = dir.resolve("no-main.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
+        try (OutputStream out = Files.newOutputStream(noMainClassJar);
+                JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+            // a jar without Main-Class
+        }
+        // A YARN configuration whose ResourceManager does not answer.
+        unreachableYarnConf = Files.createDirectories(dir.resolve("unreachable-yarn"));
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Files.writeString(
+                unreachableYarnConf.resolve("yarn-site.xml"),
+                "<configuration><property><name>yarn.resourcemanager.address</name>"
+                        + "<value>localhost:"
+                        + closedPort
+                        + "</value></property></configuration>");
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> mistakes() {
+        String example = TestPaths.distDir().resolve("examples/multi-job-example.jar").toString();
+        return Stream.of(
+                arguments(
+                        "-d with -D",
+                        2,
+                        "cannot be combined with driver mode",
+                        List.of("run", "-D", "-d", example)),
+                arguments(
+                        "missing jar",
+                        2,
+                        "/no/such/app.jar does not exist",
+                        List.of("run", "-D", "/no/such/app.jar")),
+                arguments("not a jar", 2, "is not a jar file", List.of("run", "-D", "@notAJar")),
+                arguments(
+                        "unknown main class",
+                        2,
+                        "com.acme.NoSuchMain",
+                        List.of("run", "-D", "-c", "com.acme.NoSuchMain", example)),
+                arguments(
+                        "no main class", 2, "Main-Class", List.of("run", "-D", "@noMainClassJar")),
+                arguments(
+                        "negative driver memory",
+                        2,
+                        "--driverheapmemory",
+                        List.of("run", "-D", "--driverheapmemory", "-1", example)),
+                arguments(
+                        "unknown queue",
+                        2,
+                        "no queue 'nosuch'",
+                        List.of("run", "-D", "-yqu", "nosuch", example)),
+                arguments(
+                        "unreachable -m",
+                        1,
+                        "localhost:1",
+                        List.of("run", "-D", "-m", "localhost:1", example)),
+                arguments(
+                        "malformed -yid",
+                        2,
+                        "garbage",
+                        List.of("run", "-D", "-yid", "garbage", example)),
+                arguments(
+                        "unknown -yid",
+                        1,
+                        "application_1_9999",
+                        List.of("run", "-D", "-yid", "application_1_9999", example)),
+                arguments(
+                        "unknown option",
+                        2,
+                        "Unknown option --nonsense",
+                        List.of("run", "-D", "--nonsense", example)),
+                arguments(
+                        "-p not a positive number",
+                        2,
+                        "parallelism",
+                        List.of("run", "-D", "-p", "zero", example)),
+                arguments(
+                        "missing savepoint",
+                        2,
+                        "/no/such/savepoint does not exist",
+                        List.of("run", "-D", "-s", "/no/such/savepoint", example)),
+                arguments(
+                        "status of an unknown application",
+                        2,
+                        "application_1_9999",
+                        List.of("status", "application_1_9999")),
+                arguments(
+                        "cancel of an unknown application",
+                        2,
+                        "application_1_9999",
+                        List.of("cancel", "application_1_9999")),
+                arguments(
+                        "unknown action", 2, "Unknown action 'frobnicate'", List.of("frobnicate")),
+                arguments(
+                        "YARN not reachable",
+                        1,
+                        "Cannot reach YARN's ResourceManager",
+                        List.of("@unreachable", "run", "-D", example)),
+                arguments(
+                        "application fails while deploying",
+                        1,
+                        "logs",
+                        List.of("run", "-D", "-yD", "env.java.opts.jobmanager=-Xmx2m", example)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mistakes")
+    void oneLineDocumentedExitCodeNothingLeftBehind(
+            String mistake, int exitCode, String message, List<String> command) throws Exception {
+        Set<Path> staging = stagingFiles();
+        Path hadoopConf = TestYarn.get().hadoopConfDir();
+        List<String> args = new ArrayList<>();
+        for (String a : command) {
+            switch (a) {
+                case "@notAJar" -> args.add(notAJar.toString());
+                case "@noMainClassJar" -> args.add(noMainClassJar.toString());
+                case "@unreachable" -> hadoopConf = unreachableYarnConf;
+                default -> args.add(a);
+            }
+        }
+
+        FlinkDriverCommand.Result r =
+                FlinkDriverCommand.runWithHadoopConf(hadoopConf, args.toArray(String[]::new));
+
+        assertThat(r.exitCode()).as("exit code; stderr: %s", r.stderr()).isEqualTo(exitCode);
+        assertThat(r.stderr().strip().lines()).as("stderr").hasSize(1);
+        assertThat(r.stderr()).startsWith("flink-driver: ").contains(message);
+        assertThat(TestYarn.get().yarnClient().getApplications(ALIVE))
+                .as("applications left NEW/ACCEPTED/RUNNING")
+                .isEmpty();
+        assertThat(stagingFiles()).as("staging files left").isEqualTo(staging);
+    }
+
+    private static Set<Path> stagingFiles() throws Exception {
+        Path staging = TestPaths.distDir().resolve("var/staging");
+        if (!Files.exists(staging)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.walk(staging)) {
+            return new HashSet<>(files.toList());
+        }
+    }
+}
