@@ -6,8 +6,11 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.yarn.YarnClientYarnClusterInformationRetriever;
 import org.apache.flink.yarn.YarnClusterDescriptor;
 
+import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+import java.util.Optional;
 
 /**
  * Flink's YARN deployment with {@link YarnDriverClusterEntrypoint} as the ApplicationMaster.
@@ -34,10 +37,15 @@ final class DriverClusterDescriptor extends YarnClusterDescriptor {
      */
     static DriverClusterDescriptor create(
             Configuration flinkConfiguration, YarnConfiguration yarnConfiguration) {
-        YarnClient yarnClient = new AclSettingYarnClient(flinkConfiguration);
+        DriverYarnClient yarnClient = new DriverYarnClient(flinkConfiguration);
         yarnClient.init(yarnConfiguration);
         yarnClient.start();
         return new DriverClusterDescriptor(flinkConfiguration, yarnConfiguration, yarnClient);
+    }
+
+    /** The application this descriptor submitted, once it has. */
+    Optional<ApplicationId> submittedApplication() {
+        return ((DriverYarnClient) getYarnClient()).submitted();
     }
 
     @Override

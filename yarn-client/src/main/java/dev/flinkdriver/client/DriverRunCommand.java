@@ -266,15 +266,7 @@ final class DriverRunCommand {
                 out.println("Follow it with: flink-driver status " + id);
                 return 0;
             } catch (ClusterDeploymentException e) {
-                throw new CliException(
-                        CliException.FAILURE,
-                        "Could not deploy the driver application: "
-                                + firstLine(e.getCause() != null ? e.getCause() : e)
-                                + " The ApplicationMaster's logs: `yarn logs -applicationId"
-                                + " <id>`, or on the NodeManager in"
-                                + " yarn.nodemanager.log-dirs/<applicationId>/ (local YARN:"
-                                + " var/local-yarn/container-logs/)",
-                        e);
+                throw FailedDeployment.cleanUp(descriptor, effective, e);
             }
         }
     }

@@ -55,6 +55,15 @@ public final class FlinkDriverCli {
     static int run(String[] rawArgs, PrintStream out, PrintStream err) {
         List<String> args = new ArrayList<>(Arrays.asList(rawArgs));
         boolean verbose = args.remove("--verbose");
+        // Flink's deployment runs clean-up in threads of its own; their failures belong in the
+        // log file, not on the user's terminal (stack traces only with --verbose).
+        Thread.setDefaultUncaughtExceptionHandler(
+                (thread, e) -> {
+                    LOG.warn("Uncaught in {}", thread.getName(), e);
+                    if (verbose) {
+                        e.printStackTrace(err);
+                    }
+                });
         try {
             String confDir = CliFrontend.getConfigurationDirectoryFromEnv();
             Configuration config = GlobalConfiguration.loadConfiguration(confDir);

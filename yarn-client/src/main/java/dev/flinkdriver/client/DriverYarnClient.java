@@ -11,17 +11,21 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * A YARN client that adds the application's view and modify ACLs to what it submits. Flink builds
- * the submission context in a private method; the client it submits through is the one seam.
+ * The YARN client Flink's deployment submits through: it adds the application's view and modify
+ * ACLs, and remembers what it submitted so that a failed deployment can be cleaned up and named.
+ * Flink builds the submission context in a private method; the client is the one seam.
  */
-final class AclSettingYarnClient extends YarnClientImpl {
+final class DriverYarnClient extends YarnClientImpl {
+
+    private volatile ApplicationId submitted;
 
     private final Map<ApplicationAccessType, String> acls =
             new EnumMap<>(ApplicationAccessType.class);
 
-    AclSettingYarnClient(Configuration flinkConfig) {
+    DriverYarnClient(Configuration flinkConfig) {
         flinkConfig
                 .getOptional(YarnApplicationOptions.VIEW_ACLS)
                 .ifPresent(v -> acls.put(ApplicationAccessType.VIEW_APP, v));
@@ -41,6 +45,12 @@ final class AclSettingYarnClient extends YarnClientImpl {
             merged.putAll(acls);
             context.getAMContainerSpec().setApplicationACLs(merged);
         }
+        submitted = context.getApplicationId();
         return super.submitApplication(context);
+    }
+
+    /** The application submitted last, if any. */
+    Optional<ApplicationId> submitted() {
+        return Optional.ofNullable(submitted);
     }
 }
