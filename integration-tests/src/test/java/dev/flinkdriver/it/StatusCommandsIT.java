@@ -1,7 +1,9 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.it.apps.LibJarApp;
 import dev.flinkdriver.it.apps.ShippedFileApp;
 import dev.flinkdriver.it.apps.SlowJobApp;
+import dev.flinkdriver.it.lib.Greeting;
 
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
@@ -98,6 +100,25 @@ class StatusCommandsIT {
         assertThat(wait.exitCode()).as(wait.stdout()).isZero();
         assertThat(Files.readAllLines(output.resolve("results.txt")))
                 .containsExactly("main hello from the client", "task hello from the client");
+    }
+
+    @Test
+    void libJarsAreOnTheClassPathOfMainAndOfTasks() throws Exception {
+        Path output = TestPaths.itDir().resolve("libjars-" + System.nanoTime());
+        FlinkDriverCommand.Result submit =
+                FlinkDriverCommand.run(
+                        "run",
+                        "-D",
+                        "--libjars",
+                        TestJars.jarOf(Greeting.class).toString(),
+                        TestJars.jarOf(LibJarApp.class).toString(),
+                        output.toString());
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+        FlinkDriverCommand.Result wait =
+                FlinkDriverCommand.run("status", submit.applicationId(), "--wait");
+        assertThat(wait.exitCode()).as(wait.stdout()).isZero();
+        assertThat(Files.readAllLines(output.resolve("results.txt")))
+                .containsExactly("hello main", "hello task");
     }
 
     @Test
