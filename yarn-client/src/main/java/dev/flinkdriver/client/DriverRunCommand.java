@@ -253,21 +253,19 @@ final class DriverRunCommand {
 
     private int deploy(DriverClusterDescriptor descriptor, Configuration effective)
             throws Exception {
-        {
-            try (ClusterClient<ApplicationId> client =
-                    descriptor
-                            .deploySessionCluster(clusterSpecification(effective))
-                            .getClusterClient()) {
-                ApplicationId id = client.getClusterId();
-                ApplicationReport report = descriptor.getYarnClient().getApplicationReport(id);
-                out.println("Driver application submitted: " + id);
-                out.println("Queue: " + report.getQueue());
-                out.println("Tracking URL: " + report.getTrackingUrl());
-                out.println("Follow it with: flink-driver status " + id);
-                return 0;
-            } catch (ClusterDeploymentException e) {
-                throw FailedDeployment.cleanUp(descriptor, effective, e);
-            }
+        try (ClusterClient<ApplicationId> client =
+                descriptor
+                        .deploySessionCluster(clusterSpecification(effective))
+                        .getClusterClient()) {
+            ApplicationId id = client.getClusterId();
+            ApplicationReport report = descriptor.getYarnClient().getApplicationReport(id);
+            out.println("Driver application submitted: " + id);
+            out.println("Queue: " + report.getQueue());
+            out.println("Tracking URL: " + report.getTrackingUrl());
+            out.println("Follow it with: flink-driver status " + id);
+            return 0;
+        } catch (ClusterDeploymentException e) {
+            throw FailedDeployment.cleanUp(descriptor, effective, e);
         }
     }
 
