@@ -15,14 +15,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -140,7 +138,7 @@ class DriverResourcesIT {
     void invalidDriverResourcesAreOneLineAndLeaveNothingBehind(
             String option, String value, String message) throws Exception {
         int apps = TestYarn.get().yarnClient().getApplications().size();
-        Set<Path> staging = stagingFiles();
+        Set<Path> staging = StagingFiles.snapshot();
         FlinkDriverCommand.Result r =
                 FlinkDriverCommand.run(
                         "run",
@@ -154,17 +152,7 @@ class DriverResourcesIT {
         assertThat(r.stderr().strip().lines()).hasSize(1);
         assertThat(r.stderr()).startsWith("flink-driver: ").contains(message);
         assertThat(TestYarn.get().yarnClient().getApplications()).hasSize(apps);
-        assertThat(stagingFiles()).isEqualTo(staging);
-    }
-
-    private static Set<Path> stagingFiles() throws Exception {
-        Path staging = TestPaths.distDir().resolve("var/staging");
-        if (!Files.exists(staging)) {
-            return Set.of();
-        }
-        try (Stream<Path> files = Files.walk(staging)) {
-            return new HashSet<>(files.toList());
-        }
+        assertThat(StagingFiles.newSince(staging)).as("staging files left").isEmpty();
     }
 
     private static List<ContainerReport> containers(ApplicationId id) throws Exception {
