@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.jar.JarOutputStream;
@@ -149,14 +148,21 @@ class BadInputIT {
                         "application fails while deploying",
                         1,
                         "logs",
-                        List.of("run", "-D", "-yD", "env.java.opts.jobmanager=-Xmx2m", example)));
+                        List.of(
+                                "run",
+                                "-D",
+                                "-yD",
+                                "driver.client.return-when=RUNNING",
+                                "-yD",
+                                "env.java.opts.jobmanager=-Xmx2m",
+                                example)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("mistakes")
     void oneLineDocumentedExitCodeNothingLeftBehind(
             String mistake, int exitCode, String message, List<String> command) throws Exception {
-        Set<Path> staging = stagingFiles();
+        Set<Path> staging = StagingFiles.snapshot();
         Path hadoopConf = TestYarn.get().hadoopConfDir();
         List<String> args = new ArrayList<>();
         for (String a : command) {
@@ -177,16 +183,6 @@ class BadInputIT {
         assertThat(TestYarn.get().yarnClient().getApplications(ALIVE))
                 .as("applications left NEW/ACCEPTED/RUNNING")
                 .isEmpty();
-        assertThat(stagingFiles()).as("staging files left").isEqualTo(staging);
-    }
-
-    private static Set<Path> stagingFiles() throws Exception {
-        Path staging = TestPaths.distDir().resolve("var/staging");
-        if (!Files.exists(staging)) {
-            return Set.of();
-        }
-        try (Stream<Path> files = Files.walk(staging)) {
-            return new HashSet<>(files.toList());
-        }
+        assertThat(StagingFiles.newSince(staging)).as("staging files left").isEmpty();
     }
 }

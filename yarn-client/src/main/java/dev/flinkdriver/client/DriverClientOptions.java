@@ -18,4 +18,27 @@ public final class DriverClientOptions {
                                     + " (yarn.provided.lib.dirs on the localyarn:// file system)"
                                     + " instead of uploading it for every application. Ignored"
                                     + " when yarn.provided.lib.dirs is set.");
+
+    /** When {@code flink-driver run} considers a new driver application deployed. */
+    public enum ReturnWhen {
+        /** YARN's scheduler has accepted the application into its queue. */
+        ACCEPTED,
+        /** The ApplicationMaster (the driver cluster's JobManager) runs. */
+        RUNNING
+    }
+
+    public static final ConfigOption<ReturnWhen> RETURN_WHEN =
+            ConfigOptions.key("driver.client.return-when")
+                    .enumType(ReturnWhen.class)
+                    .defaultValue(ReturnWhen.ACCEPTED)
+                    .withDescription(
+                            "When flink-driver run returns after deploying a new driver"
+                                    + " application. ACCEPTED: as soon as YARN's scheduler has"
+                                    + " accepted it; the client never needs the cluster, so it"
+                                    + " does not wait for the JobManager to start, and a failure"
+                                    + " after that shows in `flink-driver status` and YARN's"
+                                    + " diagnostics. RUNNING: once the ApplicationMaster runs,"
+                                    + " like Flink's own client; a JobManager that cannot start"
+                                    + " is then reported by the client, which also removes the"
+                                    + " application's staging files.");
 }

@@ -10,7 +10,6 @@ import org.apache.flink.client.cli.ExecutionConfigAccessor;
 import org.apache.flink.client.cli.ProgramOptions;
 import org.apache.flink.client.deployment.ClusterDeploymentException;
 import org.apache.flink.client.deployment.ClusterSpecification;
-import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.client.program.PackagedProgram;
 import org.apache.flink.client.program.ProgramInvocationException;
 import org.apache.flink.configuration.Configuration;
@@ -41,7 +40,8 @@ import java.util.Set;
 
 /**
  * {@code flink-driver run -D ...}: validates the input, deploys a driver cluster to YARN and
- * returns as soon as YARN runs its ApplicationMaster. Nothing is deployed when the input is bad.
+ * returns as soon as YARN has accepted it ({@link DriverClientOptions#RETURN_WHEN}). Nothing is
+ * deployed when the input is bad.
  */
 final class DriverRunCommand {
 
@@ -253,20 +253,19 @@ final class DriverRunCommand {
 
     private int deploy(DriverClusterDescriptor descriptor, Configuration effective)
             throws Exception {
-        try (ClusterClient<ApplicationId> client =
-                descriptor
-                        .deploySessionCluster(clusterSpecification(effective))
-                        .getClusterClient()) {
-            ApplicationId id = client.getClusterId();
-            ApplicationReport report = descriptor.getYarnClient().getApplicationReport(id);
-            out.println("Driver application submitted: " + id);
-            out.println("Queue: " + report.getQueue());
-            out.println("Tracking URL: " + report.getTrackingUrl());
-            out.println("Follow it with: flink-driver status " + id);
-            return 0;
+        try {
+            // No cluster client: the driver client never talks to the cluster it deployed.
+            descriptor.deploySessionCluster(clusterSpecification(effective));
         } catch (ClusterDeploymentException e) {
             throw FailedDeployment.cleanUp(descriptor, effective, e);
         }
+        ApplicationId id = descriptor.submittedApplication().orElseThrow();
+        ApplicationReport report = descriptor.getYarnClient().getApplicationReport(id);
+        out.println("Driver application submitted: " + id);
+        out.println("Queue: " + report.getQueue());
+        out.println("Tracking URL: " + report.getTrackingUrl());
+        out.println("Follow it with: flink-driver status " + id);
+        return 0;
     }
 
     private Path libDir() {

@@ -4,7 +4,9 @@ import org.apache.flink.configuration.Configuration;
 
 import org.apache.hadoop.yarn.api.records.ApplicationAccessType;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.impl.YarnClientImpl;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 
@@ -15,8 +17,10 @@ import java.util.Optional;
 
 /**
  * The YARN client Flink's deployment submits through: it adds the application's view and modify
- * ACLs, and remembers what it submitted so that a failed deployment can be cleaned up and named.
- * Flink builds the submission context in a private method; the client is the one seam.
+ * ACLs, remembers what it submitted so that a failed deployment can be cleaned up and named, and
+ * lets the deployment end once YARN has accepted the application ({@link
+ * DriverClientOptions#RETURN_WHEN}). Flink builds the submission context and waits for the
+ * ApplicationMaster in private methods; the client is the one seam.
  */
 final class DriverYarnClient extends YarnClientImpl {
 
@@ -25,7 +29,12 @@ final class DriverYarnClient extends YarnClientImpl {
     private final Map<ApplicationAccessType, String> acls =
             new EnumMap<>(ApplicationAccessType.class);
 
+    private final boolean acceptedIsDeployed;
+
     DriverYarnClient(Configuration flinkConfig) {
+        acceptedIsDeployed =
+                flinkConfig.get(DriverClientOptions.RETURN_WHEN)
+                        == DriverClientOptions.ReturnWhen.ACCEPTED;
         flinkConfig
                 .getOptional(YarnApplicationOptions.VIEW_ACLS)
                 .ifPresent(v -> acls.put(ApplicationAccessType.VIEW_APP, v));
@@ -47,6 +56,22 @@ final class DriverYarnClient extends YarnClientImpl {
         }
         submitted = context.getApplicationId();
         return super.submitApplication(context);
+    }
+
+    @Override
+    public ApplicationReport getApplicationReport(ApplicationId id)
+            throws YarnException, IOException {
+        ApplicationReport report = super.getApplicationReport(id);
+        if (acceptedIsDeployed
+                && id.equals(submitted)
+                && report.getYarnApplicationState() == YarnApplicationState.ACCEPTED) {
+            // Flink's deployment polls until RUNNING and has no other exit that keeps the
+            // application alive (leaving the loop otherwise kills it from a shutdown hook).
+            // After the loop Flink only copies the AM's address from the report, which the
+            // driver client never uses.
+            report.setYarnApplicationState(YarnApplicationState.RUNNING);
+        }
+        return report;
     }
 
     /** The application submitted last, if any. */
