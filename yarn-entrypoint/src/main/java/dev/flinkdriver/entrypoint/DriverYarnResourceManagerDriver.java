@@ -7,6 +7,7 @@ import org.apache.flink.runtime.clusterframework.ApplicationStatus;
 import org.apache.flink.yarn.DefaultYarnNodeManagerClientFactory;
 import org.apache.flink.yarn.DefaultYarnResourceManagerClientFactory;
 import org.apache.flink.yarn.YarnResourceManagerDriver;
+import org.apache.flink.yarn.configuration.YarnConfigOptions;
 import org.apache.flink.yarn.configuration.YarnResourceManagerDriverConfiguration;
 
 import javax.annotation.Nullable;
@@ -15,6 +16,12 @@ import javax.annotation.Nullable;
  * Flink's YARN resource manager driver, reporting the driver application's progress on every
  * heartbeat and its one-line summary as the YARN diagnostics when it unregisters. Flink's own
  * shutdown always passes null diagnostics.
+ *
+ * <p>Its AMRM client starts at the container-request heartbeat interval rather than the idle one: a
+ * driver cluster requests the driver's TaskManager (and pre-warmed ones) right after it registers,
+ * and Flink's switch to the short interval only takes effect after the idle sleep in progress (up
+ * to {@code yarn.heartbeat.interval}, 5 s) has ended. Flink returns to the idle interval once those
+ * containers are allocated.
  */
 final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
 
@@ -27,14 +34,21 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
         super(
                 flinkConfig,
                 configuration,
-                (heartbeatMillis, handler) ->
+                (idleHeartbeatMillis, handler) ->
                         DefaultYarnResourceManagerClientFactory.getInstance()
                                 .createResourceManagerClient(
-                                        heartbeatMillis,
+                                        containerRequestHeartbeatMillis(flinkConfig),
                                         new ProgressReportingCallbackHandler(
                                                 handler, diagnostics::getProgress)),
                 DefaultYarnNodeManagerClientFactory.getInstance());
         this.diagnostics = diagnostics;
+    }
+
+    private static int containerRequestHeartbeatMillis(Configuration flinkConfig) {
+        return Math.toIntExact(
+                flinkConfig
+                        .get(YarnConfigOptions.CONTAINER_REQUEST_HEARTBEAT_INTERVAL_MILLISECONDS)
+                        .toMillis());
     }
 
     @Override
