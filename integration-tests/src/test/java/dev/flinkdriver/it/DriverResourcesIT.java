@@ -32,12 +32,8 @@ class DriverResourcesIT {
 
     @Test
     void driverRunsAloneInAContainerOfItsSizeAndUserJobsUseTaskManagersOfTheirs() throws Exception {
-        FlinkDriverCommand.Result submit =
-                FlinkDriverCommand.run(
-                        "run",
-                        "-m",
-                        "yarn-cluster",
-                        "-D",
+        ApplicationId id =
+                FlinkDriverCommand.submitDriver(
                         "--driverheapmemory",
                         "3000",
                         "--drivercpus",
@@ -49,9 +45,7 @@ class DriverResourcesIT {
                         TestJars.jarOf(SlowJobApp.class).toString(),
                         "wait",
                         "25");
-        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
-        ApplicationId id = ApplicationId.fromString(submit.applicationId());
-        String rest = TestYarn.get().yarnClient().getApplicationReport(id).getOriginalTrackingUrl();
+        String rest = TestYarn.get().awaitRunning(id).getOriginalTrackingUrl();
 
         JsonNode userJob = awaitJob(rest, ": slow-job", "RUNNING");
         JsonNode driverJob =
@@ -86,20 +80,14 @@ class DriverResourcesIT {
 
     @Test
     void driverContainerIsReturnedWhileAUserJobOutlivesMain() throws Exception {
-        FlinkDriverCommand.Result submit =
-                FlinkDriverCommand.run(
-                        "run",
-                        "-m",
-                        "yarn-cluster",
-                        "-D",
+        ApplicationId id =
+                FlinkDriverCommand.submitDriver(
                         "--driverheapmemory",
                         "1024",
                         TestJars.jarOf(SlowJobApp.class).toString(),
                         "return",
                         "30");
-        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
-        ApplicationId id = ApplicationId.fromString(submit.applicationId());
-        String rest = TestYarn.get().yarnClient().getApplicationReport(id).getOriginalTrackingUrl();
+        String rest = TestYarn.get().awaitRunning(id).getOriginalTrackingUrl();
 
         awaitJob(rest, "Flink Driver: " + SlowJobApp.class.getName(), "FINISHED");
         // Flink: main() has returned, its job still runs. YARN: the driver's container is gone.

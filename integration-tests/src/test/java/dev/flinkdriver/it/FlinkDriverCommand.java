@@ -1,5 +1,7 @@
 package dev.flinkdriver.it;
 
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +32,26 @@ final class FlinkDriverCommand {
 
     static Result run(String... args) throws IOException, InterruptedException {
         return runWithHadoopConf(TestYarn.get().hadoopConfDir(), args);
+    }
+
+    /**
+     * {@code flink-driver run -m yarn-cluster -D <args>}, which must succeed; the application it
+     * submitted.
+     */
+    static ApplicationId submitDriver(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("run", "-m", "yarn-cluster", "-D"));
+        cmd.addAll(List.of(args));
+        Result r = run(cmd.toArray(String[]::new));
+        if (r.exitCode() != 0) {
+            throw new AssertionError(
+                    "flink-driver "
+                            + String.join(" ", cmd)
+                            + " exited "
+                            + r.exitCode()
+                            + ": "
+                            + r.stderr());
+        }
+        return ApplicationId.fromString(r.applicationId());
     }
 
     /** Against the YARN whose client configuration is in {@code hadoopConfDir}. */

@@ -27,22 +27,11 @@ class StatusCommandsIT {
 
     @Test
     void statusListAndCancelFollowAndStopAnApplication() throws Exception {
-        FlinkDriverCommand.Result submit =
-                FlinkDriverCommand.run(
-                        "run",
-                        "-m",
-                        "yarn-cluster",
-                        "-D",
-                        TestJars.jarOf(SlowJobApp.class).toString(),
-                        "wait",
-                        "300");
-        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
-        String id = submit.applicationId();
-        String rest =
-                TestYarn.get()
-                        .yarnClient()
-                        .getApplicationReport(ApplicationId.fromString(id))
-                        .getOriginalTrackingUrl();
+        ApplicationId appId =
+                FlinkDriverCommand.submitDriver(
+                        TestJars.jarOf(SlowJobApp.class).toString(), "wait", "300");
+        String id = appId.toString();
+        String rest = TestYarn.get().awaitRunning(appId).getOriginalTrackingUrl();
         DriverResourcesIT.awaitJob(rest, ": slow-job", "RUNNING");
 
         FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id);

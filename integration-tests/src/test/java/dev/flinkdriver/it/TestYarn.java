@@ -101,6 +101,30 @@ public final class TestYarn implements BeforeAllCallback {
     }
 
     /** Waits until YARN reports the application in a final state and returns that report. */
+    /**
+     * Waits until the application's ApplicationMaster runs: {@code flink-driver run} returns as
+     * soon as YARN has accepted the application, before Flink's REST endpoint exists.
+     */
+    public ApplicationReport awaitRunning(ApplicationId id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        ApplicationReport report = yarnClient.getApplicationReport(id);
+        while (report.getYarnApplicationState() != YarnApplicationState.RUNNING) {
+            if (report.getYarnApplicationState().compareTo(YarnApplicationState.RUNNING) > 0
+                    || System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "Application "
+                                + id
+                                + " "
+                                + report.getYarnApplicationState()
+                                + " instead of RUNNING: "
+                                + report.getDiagnostics());
+            }
+            Thread.sleep(250);
+            report = yarnClient.getApplicationReport(id);
+        }
+        return report;
+    }
+
     public ApplicationReport waitForFinalState(ApplicationId id, Duration timeout)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

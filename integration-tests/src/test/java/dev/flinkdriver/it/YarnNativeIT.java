@@ -34,12 +34,8 @@ class YarnNativeIT {
 
     @Test
     void queueNameTypeTagsAndPriorityAreWhatYarnReports() throws Exception {
-        FlinkDriverCommand.Result submit =
-                FlinkDriverCommand.run(
-                        "run",
-                        "-m",
-                        "yarn-cluster",
-                        "-D",
+        ApplicationId id =
+                FlinkDriverCommand.submitDriver(
                         "-yqu",
                         "batch",
                         "-ynm",
@@ -49,8 +45,6 @@ class YarnNativeIT {
                         TestJars.jarOf(StepsApp.class).toString(),
                         "1",
                         "1");
-        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
-        ApplicationId id = ApplicationId.fromString(submit.applicationId());
         ApplicationReport r = TestYarn.get().yarnClient().getApplicationReport(id);
         assertThat(r.getQueue()).isIn("batch", "root.batch");
         assertThat(r.getName()).isEqualTo("nightly-report");
@@ -62,40 +56,16 @@ class YarnNativeIT {
     }
 
     @Test
-    void unknownQueueIsOneLineAndNoApplication() throws Exception {
-        int before = TestYarn.get().yarnClient().getApplications().size();
-        FlinkDriverCommand.Result r =
-                FlinkDriverCommand.run(
-                        "run",
-                        "-m",
-                        "yarn-cluster",
-                        "-D",
-                        "-yqu",
-                        "nosuchqueue",
-                        TestPaths.distDir().resolve("examples/multi-job-example.jar").toString());
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.stderr().strip().lines()).hasSize(1);
-        assertThat(r.stderr()).contains("nosuchqueue");
-        assertThat(TestYarn.get().yarnClient().getApplications()).hasSize(before);
-    }
-
-    @Test
     void progressMovesForwardWhileRunningAndTrackingUrlServesFlinkRest() throws Exception {
-        FlinkDriverCommand.Result submit =
-                FlinkDriverCommand.run(
-                        "run",
-                        "-m",
-                        "yarn-cluster",
-                        "-D",
+        ApplicationId id =
+                FlinkDriverCommand.submitDriver(
                         "-Dyarn.heartbeat.interval=1",
                         TestJars.jarOf(StepsApp.class).toString(),
                         "4",
                         "4");
-        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
-        ApplicationId id = ApplicationId.fromString(submit.applicationId());
         YarnClient yarn = TestYarn.get().yarnClient();
 
-        String trackingUrl = yarn.getApplicationReport(id).getTrackingUrl();
+        String trackingUrl = TestYarn.get().awaitRunning(id).getTrackingUrl();
         assertThat(trackingUrl).contains("/proxy/" + id);
         JsonNode config = FlinkRest.get(trackingUrl, "/config");
         assertThat(config.has("flink-version")).isTrue();
@@ -121,20 +91,14 @@ class YarnNativeIT {
 
     @Test
     void aclsDecideWhoMayViewAndKill() throws Exception {
-        FlinkDriverCommand.Result submit =
-                FlinkDriverCommand.run(
-                        "run",
-                        "-m",
-                        "yarn-cluster",
-                        "-D",
+        ApplicationId id =
+                FlinkDriverCommand.submitDriver(
                         "-Dyarn.application.view-acls=viewer",
                         "-Dyarn.application.modify-acls=operator",
                         TestJars.jarOf(SlowJobApp.class).toString(),
                         "wait",
                         "120");
-        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
-        ApplicationId id = ApplicationId.fromString(submit.applicationId());
-
+        TestYarn.get().awaitRunning(id);
         ApplicationReport asStranger = as("stranger", y -> y.getApplicationReport(id));
         assertThat(asStranger.getDiagnostics()).isEqualTo("N/A");
         assertThat(asStranger.getTrackingUrl()).isEqualTo("N/A");
