@@ -1,6 +1,7 @@
 package dev.flinkdriver.dispatcher;
 
 import org.apache.flink.api.dag.Pipeline;
+import org.apache.flink.client.deployment.executors.RemoteExecutor;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.PipelineExecutor;
@@ -12,7 +13,10 @@ import java.util.stream.Stream;
 
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
-/** Finds the executors as usual and lets each decorate a job before it submits it. */
+/**
+ * Finds the executors as usual (Flink's remote executor with quicker result polling, see {@link
+ * DriverRemoteExecutors}) and lets each decorate a job before it submits it.
+ */
 final class DriverExecutorServiceLoader implements PipelineExecutorServiceLoader {
 
     private final PipelineExecutorServiceLoader delegate;
@@ -57,7 +61,10 @@ final class DriverExecutorServiceLoader implements PipelineExecutorServiceLoader
 
             @Override
             public PipelineExecutor getExecutor(Configuration configuration) {
-                return decorating(factory.getExecutor(configuration));
+                return decorating(
+                        RemoteExecutor.NAME.equals(factory.getName())
+                                ? DriverRemoteExecutors.create(configuration)
+                                : factory.getExecutor(configuration));
             }
         };
     }

@@ -89,6 +89,17 @@ public final class DriverOptions {
                                     + " and for the upload of the driver's jars before it fails"
                                     + " the application.");
 
+    public static final ConfigOption<Duration> JOB_RESULT_POLL_MAX_INTERVAL =
+            ConfigOptions.key("driver.job-result.poll-max-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(200))
+                    .withDescription(
+                            "The driver waits for each job main() runs attached (execute()) by"
+                                    + " polling the cluster's REST API for its result, every 10 ms"
+                                    + " at first, doubling up to this interval. Flink's client"
+                                    + " doubles up to 2 s, which can add a second or more to"
+                                    + " every execute() of a short job.");
+
     public static final ConfigOption<String> REST_ADDRESS =
             ConfigOptions.key("driver.internal.rest-address")
                     .stringType()
