@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,39 +76,27 @@ class StatusCommandsIT {
         Path file = TestPaths.itDir().resolve("greeting.txt");
         Files.writeString(file, "hello from the client\n");
         Path output = TestPaths.itDir().resolve("shipped-" + System.nanoTime());
-        FlinkDriverCommand.Result submit =
-                FlinkDriverCommand.run(
-                        "run",
-                        "-D",
-                        "--file",
-                        file.toString(),
-                        TestJars.jarOf(ShippedFileApp.class).toString(),
-                        "greeting.txt",
-                        output.toString());
-        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
-        FlinkDriverCommand.Result wait =
-                FlinkDriverCommand.run("status", submit.applicationId(), "--wait");
-        assertThat(wait.exitCode()).as(wait.stdout()).isZero();
-        assertThat(Files.readAllLines(output.resolve("results.txt")))
+        assertThat(
+                        resultsOf(
+                                output,
+                                "--file",
+                                file.toString(),
+                                TestJars.jarOf(ShippedFileApp.class).toString(),
+                                "greeting.txt",
+                                output.toString()))
                 .containsExactly("main hello from the client", "task hello from the client");
     }
 
     @Test
     void libJarsAreOnTheClassPathOfMainAndOfTasks() throws Exception {
         Path output = TestPaths.itDir().resolve("libjars-" + System.nanoTime());
-        FlinkDriverCommand.Result submit =
-                FlinkDriverCommand.run(
-                        "run",
-                        "-D",
-                        "--libjars",
-                        TestJars.jarOf(Greeting.class).toString(),
-                        TestJars.jarOf(LibJarApp.class).toString(),
-                        output.toString());
-        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
-        FlinkDriverCommand.Result wait =
-                FlinkDriverCommand.run("status", submit.applicationId(), "--wait");
-        assertThat(wait.exitCode()).as(wait.stdout()).isZero();
-        assertThat(Files.readAllLines(output.resolve("results.txt")))
+        assertThat(
+                        resultsOf(
+                                output,
+                                "--libjars",
+                                TestJars.jarOf(Greeting.class).toString(),
+                                TestJars.jarOf(LibJarApp.class).toString(),
+                                output.toString()))
                 .containsExactly("hello main", "hello task");
     }
 
@@ -132,5 +122,20 @@ class StatusCommandsIT {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.stderr().strip().lines()).hasSize(1);
         assertThat(r.stderr()).contains("application_1_9999");
+    }
+
+    /**
+     * {@code run -D <runArgs>} without {@code -m} (driver mode picks the configured YARN), followed
+     * to its end; the lines of the results.txt main() and its tasks wrote to {@code output}.
+     */
+    private static List<String> resultsOf(Path output, String... runArgs) throws Exception {
+        List<String> run = new ArrayList<>(List.of("run", "-D"));
+        run.addAll(List.of(runArgs));
+        FlinkDriverCommand.Result submit = FlinkDriverCommand.run(run.toArray(String[]::new));
+        assertThat(submit.exitCode()).as(submit.stderr()).isZero();
+        FlinkDriverCommand.Result wait =
+                FlinkDriverCommand.run("status", submit.applicationId(), "--wait");
+        assertThat(wait.exitCode()).as(wait.stdout()).isZero();
+        return Files.readAllLines(output.resolve("results.txt"));
     }
 }
