@@ -1,6 +1,7 @@
 package dev.flinkdriver.dispatcher;
 
 import org.apache.flink.runtime.execution.Environment;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.jobgraph.tasks.AbstractInvokable;
 
 import java.net.URL;
@@ -20,17 +21,40 @@ import java.util.List;
  */
 public class DriverInvokable extends AbstractInvokable {
 
+    private volatile boolean cancelled;
+
     public DriverInvokable(Environment environment) {
         super(environment);
     }
 
+    /**
+     * A failure of main() itself (it threw, or called System.exit, which Flink's security manager
+     * turns into an exception with {@code cluster.intercept-user-system-exit: THROW}) is the
+     * program's own and suppresses the driver job's restarts. Only a lost TaskManager, which never
+     * gets here, restarts the driver.
+     */
     @Override
     public void invoke() throws Exception {
-        new DriverProgramRunner(
-                        getEnvironment().getTaskManagerInfo().getConfiguration(),
-                        getJobConfiguration(),
-                        userCodeUrls())
-                .run();
+        int attempt = getEnvironment().getTaskInfo().getAttemptNumber();
+        try {
+            new DriverProgramRunner(
+                            getEnvironment().getTaskManagerInfo().getConfiguration(),
+                            getJobConfiguration(),
+                            userCodeUrls(),
+                            attempt)
+                    .run();
+        } catch (Throwable t) {
+            if (cancelled) {
+                throw t;
+            }
+            throw new SuppressRestartsException(t);
+        }
+    }
+
+    @Override
+    public void cancel() throws Exception {
+        cancelled = true;
+        super.cancel();
     }
 
     /** The job's jars as local blob files: the user-code class loader is a URLClassLoader. */

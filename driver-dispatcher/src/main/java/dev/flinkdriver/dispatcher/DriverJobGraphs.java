@@ -3,7 +3,6 @@ package dev.flinkdriver.dispatcher;
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -74,16 +73,14 @@ public final class DriverJobGraphs {
         if (!jobConfiguration.contains(DriverOptions.JOB_NAME_PREFIX)) {
             jobConfiguration.set(DriverOptions.JOB_NAME_PREFIX, name + ": ");
         }
-        // A restarted driver would run main() again and submit its jobs twice. The job
-        // configuration is also main()'s configuration, so the user's own setting is kept aside
-        // for the jobs main() submits.
-        driverConfiguration
-                .getOptional(RestartStrategyOptions.RESTART_STRATEGY)
-                .ifPresent(
-                        strategy ->
-                                jobConfiguration.set(
-                                        DriverOptions.PROGRAM_RESTART_STRATEGY, strategy));
-        jobConfiguration.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        // A driver that lost its TaskManager restarts; the dispatcher answers the restarted
+        // main() with the jobs it already submitted. Without the DriverDispatcher (an existing
+        // cluster) nobody would, so the driver never restarts there.
+        DriverRestartStrategy.applyTo(
+                jobConfiguration,
+                jobConfiguration.get(DriverOptions.MANAGE_JOBS)
+                        ? 0
+                        : jobConfiguration.get(DriverOptions.DRIVER_RESTART_ATTEMPTS));
 
         for (Path path : jarPaths(jar, driverConfiguration.get(DriverOptions.LIB_JARS))) {
             jobGraph.addJar(path);

@@ -8,7 +8,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
 
 import org.slf4j.Logger;
@@ -47,19 +46,31 @@ public final class DriverProgramRunner {
 
     private final List<URL> userCodeUrls;
 
+    private final int driverAttempt;
+
     /**
      * @param taskManagerConfiguration the configuration of the TaskManager the driver runs in
      * @param driverJobConfiguration the driver job's configuration (see {@link DriverJobGraphs})
      * @param userCodeUrls the driver task's user class path: the application jar (a blob file) and
      *     the library jars
+     * @param driverAttempt the driver task's attempt number: 0 at first, one more per restart
      */
     public DriverProgramRunner(
             Configuration taskManagerConfiguration,
             Configuration driverJobConfiguration,
-            List<URL> userCodeUrls) {
+            List<URL> userCodeUrls,
+            int driverAttempt) {
         this.taskManagerConfiguration = checkNotNull(taskManagerConfiguration);
         this.driverJobConfiguration = checkNotNull(driverJobConfiguration);
         this.userCodeUrls = new ArrayList<>(checkNotNull(userCodeUrls));
+        this.driverAttempt = driverAttempt;
+    }
+
+    public DriverProgramRunner(
+            Configuration taskManagerConfiguration,
+            Configuration driverJobConfiguration,
+            List<URL> userCodeUrls) {
+        this(taskManagerConfiguration, driverJobConfiguration, userCodeUrls, 0);
     }
 
     /** Runs main() to its end; throws what main() threw. */
@@ -78,7 +89,8 @@ public final class DriverProgramRunner {
                         driverJobConfiguration
                                 .getOptional(DriverOptions.JOB_NAME_PREFIX)
                                 .orElse(""),
-                        applicationId);
+                        applicationId,
+                        driverAttempt);
 
         try (PackagedProgram program =
                 PackagedProgram.newBuilder()
@@ -101,9 +113,11 @@ public final class DriverProgramRunner {
             configuration.set(PipelineOptions.JARS, new ArrayList<>(jars));
 
             LOG.info(
-                    "Running main() of {} for driver application {} against {}.",
+                    "Running main() of {} for driver application {} (driver attempt {}) against"
+                            + " {}.",
                     program.getMainClassName(),
                     applicationId,
+                    driverAttempt + 1,
                     driverJobConfiguration.get(DriverOptions.REST_ADDRESS));
             if (!driverJobConfiguration.get(DriverOptions.MANAGE_JOBS)) {
                 // A driver cluster: the DriverDispatcher follows the jobs and ends the application.
@@ -150,15 +164,8 @@ public final class DriverProgramRunner {
         Configuration configuration = new Configuration(taskManagerConfiguration);
         configuration.addAll(driverJobConfiguration);
 
-        // The driver job's own "no restart" must not reach the jobs main() submits.
-        configuration.removeConfig(RestartStrategyOptions.RESTART_STRATEGY);
-        driverJobConfiguration
-                .getOptional(DriverOptions.PROGRAM_RESTART_STRATEGY)
-                .ifPresent(
-                        strategy ->
-                                configuration.set(
-                                        RestartStrategyOptions.RESTART_STRATEGY, strategy));
-        configuration.removeConfig(DriverOptions.PROGRAM_RESTART_STRATEGY);
+        // The driver job's own restart strategy must not reach the jobs main() submits.
+        DriverRestartStrategy.restoreProgramSettings(configuration);
 
         URI rest = new URI(required(driverJobConfiguration, DriverOptions.REST_ADDRESS.key()));
         int port = rest.getPort();

@@ -11,6 +11,7 @@ import org.apache.flink.runtime.jobgraph.JobVertex;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,16 +58,48 @@ class DriverJobGraphsTest {
         assertThat(jobConfiguration.get(DriverOptions.APPLICATION_ID))
                 .isEqualTo(applicationId.toHexString());
         assertThat(jobConfiguration.get(DriverOptions.JOB_NAME_PREFIX)).isEqualTo("nightly: ");
-        assertThat(jobConfiguration.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("none");
-        assertThat(jobConfiguration.get(DriverOptions.PROGRAM_RESTART_STRATEGY)).isNull();
+        assertThat(jobConfiguration.get(RestartStrategyOptions.RESTART_STRATEGY))
+                .as("the driver restarts after a lost TaskManager by default")
+                .isEqualTo("fixed-delay");
+        assertThat(
+                        jobConfiguration.get(
+                                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS))
+                .isEqualTo(3);
+        assertThat(jobConfiguration.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY))
+                .isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
-    void keepsTheConfiguredPrefixAndRestartStrategyForMain() {
+    void neverRestartsWithoutRestartAttemptsOrOnAnExistingCluster() {
+        Configuration noRestarts = new Configuration();
+        noRestarts.set(DriverOptions.JAR, "app.jar");
+        noRestarts.set(DriverOptions.DRIVER_RESTART_ATTEMPTS, 0);
+        Configuration existingCluster = new Configuration();
+        existingCluster.set(DriverOptions.JAR, "app.jar");
+        existingCluster.set(DriverOptions.MANAGE_JOBS, true);
+
+        for (Configuration driverConfiguration : List.of(noRestarts, existingCluster)) {
+            JobGraph jobGraph =
+                    DriverJobGraphs.create(
+                            jobId,
+                            applicationId,
+                            "nightly",
+                            driverConfiguration,
+                            "http://am:8081",
+                            ResourceProfile.UNKNOWN);
+            assertThat(jobGraph.getJobConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY))
+                    .isEqualTo("disable");
+        }
+    }
+
+    @Test
+    void keepsTheConfiguredPrefixAndRestartStrategyForMain() throws Exception {
         Configuration driverConfiguration = new Configuration();
         driverConfiguration.set(DriverOptions.JAR, "app.jar");
         driverConfiguration.set(DriverOptions.JOB_NAME_PREFIX, "[x] ");
-        driverConfiguration.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        driverConfiguration.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        driverConfiguration.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, 7);
 
         JobGraph jobGraph =
                 DriverJobGraphs.create(
@@ -79,9 +112,28 @@ class DriverJobGraphsTest {
 
         Configuration jobConfiguration = jobGraph.getJobConfiguration();
         assertThat(jobConfiguration.get(DriverOptions.JOB_NAME_PREFIX)).isEqualTo("[x] ");
-        assertThat(jobConfiguration.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("none");
-        assertThat(jobConfiguration.get(DriverOptions.PROGRAM_RESTART_STRATEGY))
+        assertThat(jobConfiguration.get(RestartStrategyOptions.RESTART_STRATEGY))
+                .as("the driver job follows its own strategy")
                 .isEqualTo("fixed-delay");
+        assertThat(
+                        jobConfiguration.getOptional(
+                                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
+                .isEmpty();
+
+        // main() and its jobs get the user's strategy back, and none of the driver's.
+        Configuration program =
+                new DriverProgramRunner(new Configuration(), jobConfiguration, List.of())
+                        .programConfiguration();
+        assertThat(program.get(RestartStrategyOptions.RESTART_STRATEGY))
+                .isEqualTo("exponential-delay");
+        assertThat(program.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
+                .isEqualTo(7);
+        assertThat(
+                        program.getOptional(
+                                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS))
+                .isEmpty();
+        assertThat(program.toMap().keySet())
+                .noneMatch(key -> key.startsWith(DriverOptions.PROGRAM_SETTING_PREFIX));
     }
 
     @Test

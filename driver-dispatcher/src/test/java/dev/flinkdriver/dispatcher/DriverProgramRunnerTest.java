@@ -31,21 +31,8 @@ class DriverProgramRunnerTest {
         assertThat(program.get(RestOptions.PORT)).isEqualTo(41234);
         assertThat(program.get(DeploymentOptions.ATTACHED)).isTrue();
         assertThat(program.getOptional(RestartStrategyOptions.RESTART_STRATEGY))
-                .as("the driver's own no-restart does not leak")
+                .as("the driver's own restart strategy does not leak")
                 .isEmpty();
-    }
-
-    @Test
-    void restoresTheApplicationsRestartStrategy() throws Exception {
-        Configuration job = driverJob();
-        job.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        job.set(DriverOptions.PROGRAM_RESTART_STRATEGY, "fixed-delay");
-
-        Configuration program =
-                new DriverProgramRunner(new Configuration(), job, List.of()).programConfiguration();
-
-        assertThat(program.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
-        assertThat(program.get(DriverOptions.PROGRAM_RESTART_STRATEGY)).isNull();
     }
 
     @Test
