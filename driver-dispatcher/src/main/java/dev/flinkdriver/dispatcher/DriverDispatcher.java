@@ -10,10 +10,12 @@ import org.apache.flink.runtime.dispatcher.ApplicationBootstrap;
 import org.apache.flink.runtime.dispatcher.Dispatcher;
 import org.apache.flink.runtime.dispatcher.DispatcherId;
 import org.apache.flink.runtime.dispatcher.DispatcherServices;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.highavailability.ApplicationResult;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.messages.Acknowledge;
 import org.apache.flink.runtime.rpc.RpcService;
+import org.apache.flink.runtime.scheduler.ExecutionGraphInfo;
 import org.apache.flink.streaming.api.graph.ExecutionPlan;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.util.concurrent.FutureUtils;
@@ -54,6 +56,8 @@ public class DriverDispatcher extends Dispatcher {
     private final Duration timeout;
 
     private final LivingPriorityTracker tracker;
+
+    private final DriverJobPositions positions = new DriverJobPositions();
 
     /** The driver job was handed to the dispatcher, or its preparation failed. */
     private boolean driverSubmitted;
@@ -143,6 +147,28 @@ public class DriverDispatcher extends Dispatcher {
                                     + "): it takes no new jobs."));
         }
 
+        Optional<DriverJobPositions.Decision> decision = positionDecision(plan);
+        if (decision.isPresent()) {
+            switch (decision.get().answer()) {
+                case ATTACH:
+                    log.info(
+                            "Job '{}' ({}) was submitted by an earlier driver attempt; the"
+                                    + " restarted driver is answered with it.",
+                            plan.getName(),
+                            jobId);
+                    return CompletableFuture.completedFuture(Acknowledge.get());
+                case MISMATCH:
+                    String message = decision.get().message();
+                    failApplication(new IllegalStateException(message));
+                    return FutureUtils.completedExceptionally(
+                            new JobSubmissionException(jobId, message));
+                case REPLACE:
+                    replace(decision.get().replaced(), plan);
+                    break;
+                default:
+            }
+        }
+
         boolean tracks;
         if (jobId.equals(driverJobId)) {
             tracks = !driverSubmitted;
@@ -165,7 +191,7 @@ public class DriverDispatcher extends Dispatcher {
         return submission.whenCompleteAsync(
                 (ack, failure) -> {
                     if (failure != null) {
-                        onSubmissionFailed(jobId, failure);
+                        onSubmissionFailed(jobId, plan, failure);
                     } else {
                         followJob(jobId);
                     }
@@ -191,9 +217,44 @@ public class DriverDispatcher extends Dispatcher {
     //  Job ends
     // ------------------------------------------------------------------------
 
-    private void onSubmissionFailed(JobID jobId, Throwable failure) {
+    /** How the job at its position in main() is answered; empty for jobs main() did not send. */
+    private Optional<DriverJobPositions.Decision> positionDecision(ExecutionPlan plan) {
+        Integer position = plan.getJobConfiguration().get(DriverOptions.JOB_POSITION);
+        if (position == null
+                || !plan.getApplicationId().map(driverApplicationId::equals).orElse(false)) {
+            return Optional.empty();
+        }
+        return Optional.of(positions.submitted(position, plan.getJobID(), plan.getName()));
+    }
+
+    /** A job whose rows went to the lost driver runs again; the old run has no reader left. */
+    private void replace(JobID replaced, ExecutionPlan plan) {
+        log.info(
+                "Job '{}' ({}) sends its rows to main(): the restarted driver runs it again as {}.",
+                plan.getName(),
+                replaced,
+                plan.getJobID());
+        if (!tracker.isTerminal(replaced)) {
+            tracker.jobSuperseded(replaced);
+            cancelJob(replaced, timeout);
+        }
+    }
+
+    /** A rule of driver mode is broken while the driver runs: end the application FAILED. */
+    private void failApplication(Throwable cause) {
+        log.error("Driver application {} fails.", driverApplicationId, cause);
+        onDriverFailed(cause);
+        tracker.applicationFailed();
+        advance();
+    }
+
+    private void onSubmissionFailed(JobID jobId, ExecutionPlan plan, Throwable failure) {
         Throwable cause = ExceptionUtils.stripCompletionException(failure);
         log.warn("Submission of job {} failed.", jobId, cause);
+        Integer position = plan.getJobConfiguration().get(DriverOptions.JOB_POSITION);
+        if (position != null) {
+            positions.submissionFailed(position, jobId);
+        }
         if (jobId.equals(driverJobId)) {
             onDriverFailed(cause);
         }
@@ -290,7 +351,29 @@ public class DriverDispatcher extends Dispatcher {
 
     private void shutDown(ApplicationOutcome outcome) {
         shutDownTriggered = true;
-        String summary = DriverSummary.format(outcome, tracker.getJobCounts(), causeOf(outcome));
+        requestExecutionGraphInfo(driverJobId, timeout)
+                .handleAsync(
+                        (info, failure) -> {
+                            finishShutDown(outcome, info == null ? -1 : driverRestarts(info));
+                            return null;
+                        },
+                        getMainThreadExecutor());
+    }
+
+    /** The driver job has one task: its attempt number counts the restarts. */
+    private static int driverRestarts(ExecutionGraphInfo info) {
+        int restarts = 0;
+        for (AccessExecutionVertex vertex :
+                info.getArchivedExecutionGraph().getAllExecutionVertices()) {
+            restarts = Math.max(restarts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
+        }
+        return restarts;
+    }
+
+    private void finishShutDown(ApplicationOutcome outcome, int driverRestarts) {
+        String summary =
+                DriverSummary.format(
+                        outcome, tracker.getJobCounts(), causeOf(outcome), driverRestarts);
         log.info("{}", summary);
         diagnostics.setDiagnostics(summary);
         diagnostics.updateProgress(1.0);

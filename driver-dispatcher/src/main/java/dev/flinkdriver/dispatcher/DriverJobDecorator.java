@@ -3,15 +3,20 @@ package dev.flinkdriver.dispatcher;
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.dag.Pipeline;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.api.operators.collect.CollectSinkOperatorFactory;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
 /**
- * Marks a job main() submits as part of the driver application: prefixes its name and carries the
- * driver's application id in its job configuration.
+ * Marks a job main() submits as part of the driver application: prefixes its name, carries the
+ * driver's application id and the job's position in its job configuration, and gives it the id
+ * derived from that position ({@link DriverJobIds}).
  *
  * <p>The marker travels with the job's configuration through the REST submission, which is how the
  * driver dispatcher recognises the job (the REST handler drops the plan's own application id). Done
@@ -28,9 +33,22 @@ public final class DriverJobDecorator {
 
     private final ApplicationID applicationId;
 
-    public DriverJobDecorator(String namePrefix, ApplicationID applicationId) {
+    private final int driverAttempt;
+
+    /** Positions follow the order in which main() hands its jobs to the executors. */
+    private final AtomicInteger lastPosition = new AtomicInteger();
+
+    /**
+     * @param driverAttempt the driver task's attempt number, 0 before any restart
+     */
+    public DriverJobDecorator(String namePrefix, ApplicationID applicationId, int driverAttempt) {
         this.namePrefix = checkNotNull(namePrefix);
         this.applicationId = checkNotNull(applicationId);
+        this.driverAttempt = driverAttempt;
+    }
+
+    public DriverJobDecorator(String namePrefix, ApplicationID applicationId) {
+        this(namePrefix, applicationId, 0);
     }
 
     public void decorate(Pipeline pipeline) {
@@ -55,8 +73,29 @@ public final class DriverJobDecorator {
                                         .toMap()
                                         .get(DriverOptions.JOB_LIVING_PRIORITY.key()));
         streamGraph.setJobName(namePrefix + (daemon ? DAEMON_MARK : "") + streamGraph.getJobName());
+
+        int position = lastPosition.incrementAndGet();
+        boolean collectsToDriver = collectsToDriver(streamGraph);
+        streamGraph.setJobId(
+                collectsToDriver
+                        ? DriverJobIds.ofRerun(applicationId, position, driverAttempt)
+                        : DriverJobIds.ofPosition(applicationId, position));
         streamGraph
                 .getJobConfiguration()
                 .set(DriverOptions.APPLICATION_ID, applicationId.toHexString());
+        streamGraph.getJobConfiguration().set(DriverOptions.JOB_POSITION, position);
+        streamGraph
+                .getJobConfiguration()
+                .set(DriverOptions.JOB_COLLECTS_TO_DRIVER, collectsToDriver);
+    }
+
+    /** Rows of such a job go to main() only: collect(), executeAndCollect(), Table's collect(). */
+    static boolean collectsToDriver(StreamGraph streamGraph) {
+        for (StreamNode node : streamGraph.getStreamNodes()) {
+            if (node.getOperatorFactory() instanceof CollectSinkOperatorFactory) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -117,14 +117,54 @@ public final class DriverOptions {
                             "Internal: blob key of the application jar, which lets the driver task"
                                     + " tell it apart from the library jars on its class path.");
 
-    public static final ConfigOption<String> PROGRAM_RESTART_STRATEGY =
-            ConfigOptions.key("driver.internal.program-restart-strategy")
-                    .stringType()
+    public static final ConfigOption<Integer> DRIVER_RESTART_ATTEMPTS =
+            ConfigOptions.key("driver.restart.attempts")
+                    .intType()
+                    .defaultValue(3)
+                    .withDescription(
+                            "How many times the driver job is restarted after it lost its"
+                                    + " TaskManager (process killed, container lost or preempted,"
+                                    + " heartbeat timeout). A restarted driver runs main() again"
+                                    + " and is answered with the jobs the earlier attempts"
+                                    + " submitted, so no job runs twice. A main() that throws or"
+                                    + " calls System.exit is never restarted. 0 turns driver"
+                                    + " restarts off. Independent of the restart strategy of the"
+                                    + " jobs main() submits (restart-strategy.*). On an existing"
+                                    + " cluster (-m host:port, -yid) the driver never restarts.");
+
+    public static final ConfigOption<Duration> DRIVER_RESTART_DELAY =
+            ConfigOptions.key("driver.restart.delay")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(1))
+                    .withDescription(
+                            "How long the driver job waits before it restarts, see "
+                                    + "driver.restart.attempts.");
+
+    /**
+     * The driver job's configuration is also main()'s configuration. The user's {@code
+     * restart-strategy.*} settings travel under this prefix, so that the driver job's own strategy
+     * never reaches the jobs main() submits.
+     */
+    static final String PROGRAM_SETTING_PREFIX = "driver.internal.program.";
+
+    public static final ConfigOption<Integer> JOB_POSITION =
+            ConfigOptions.key("driver.internal.job-position")
+                    .intType()
                     .noDefaultValue()
                     .withDescription(
-                            "Internal: the restart strategy configured for the application. The"
-                                    + " driver job itself never restarts, and this keeps that"
-                                    + " override away from the jobs main() submits.");
+                            "Internal: the position of a job among the jobs main() submitted"
+                                    + " (1 for the first). A restarted driver's job at the same"
+                                    + " position is answered with the earlier attempt's job.");
+
+    public static final ConfigOption<Boolean> JOB_COLLECTS_TO_DRIVER =
+            ConfigOptions.key("driver.internal.job-collects-to-driver")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Internal: the job sends its rows to main() (collect(),"
+                                    + " executeAndCollect(), TableResult.collect()/print()). Rows a"
+                                    + " lost driver already read cannot be replayed, so a"
+                                    + " restarted driver runs such a job again.");
 
     public static final ConfigOption<Boolean> MANAGE_JOBS =
             ConfigOptions.key("driver.internal.manage-jobs")

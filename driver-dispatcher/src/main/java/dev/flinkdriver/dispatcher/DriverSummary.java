@@ -18,14 +18,19 @@ public final class DriverSummary {
     private DriverSummary() {}
 
     /**
-     * E.g. {@code flink-driver: application FAILED: 2 jobs finished, 1 failed, 0 cancelled Cause:
-     * java.lang.IllegalStateException: boom}. "jobs" stays plural so that the line is easy to
-     * parse.
+     * E.g. {@code flink-driver: application FAILED: 2 jobs finished, 1 failed, 0 cancelled, driver
+     * restarted 0 times Cause: java.lang.IllegalStateException: boom}. "jobs" stays plural so that
+     * the line is easy to parse.
      *
      * @param cause the failure of the driver job; its root cause is reported
+     * @param driverRestarts how often the driver restarted after losing its TaskManager; -1 when
+     *     unknown
      */
     public static String format(
-            ApplicationOutcome outcome, JobCounts counts, @Nullable Throwable cause) {
+            ApplicationOutcome outcome,
+            JobCounts counts,
+            @Nullable Throwable cause,
+            int driverRestarts) {
         StringBuilder summary =
                 new StringBuilder(PREFIX)
                         .append(outcome.toApplicationStatus().name())
@@ -36,6 +41,11 @@ public final class DriverSummary {
                         .append(" failed, ")
                         .append(counts.getCancelled())
                         .append(" cancelled");
+        if (driverRestarts >= 0) {
+            summary.append(", driver restarted ")
+                    .append(driverRestarts)
+                    .append(driverRestarts == 1 ? " time" : " times");
+        }
         if (cause != null) {
             summary.append(" Cause: ").append(describe(rootCause(cause)));
         }

@@ -65,7 +65,22 @@ public final class LivingPriorityTracker {
     public void jobSubmissionFailed(JobID jobId) {
         if (jobId.equals(driverJobId)) {
             jobTerminated(jobId, JobStatus.FAILED);
-        } else if (!terminalStatuses.containsKey(jobId)) {
+        } else {
+            forget(jobId);
+        }
+    }
+
+    /**
+     * Forgets a job that a restarted driver runs again under a new id (its rows went to the lost
+     * driver): the new job takes its place, whatever becomes of the old one.
+     */
+    public void jobSuperseded(JobID jobId) {
+        checkArgument(!jobId.equals(driverJobId), "The driver job is never superseded.");
+        forget(jobId);
+    }
+
+    private void forget(JobID jobId) {
+        if (!terminalStatuses.containsKey(jobId)) {
             priorities.remove(jobId);
             cancellationRequested.remove(jobId);
             // It may have been the last NORMAL job the ended driver was waiting for.
@@ -89,6 +104,13 @@ public final class LivingPriorityTracker {
     public void applicationCancelled() {
         if (outcome == null) {
             outcome = ApplicationOutcome.CANCELED;
+        }
+    }
+
+    /** The application broke a rule while its driver still runs: the outcome is FAILED. */
+    public void applicationFailed() {
+        if (outcome == null) {
+            outcome = ApplicationOutcome.FAILED;
         }
     }
 

@@ -6,6 +6,8 @@ import org.apache.flink.api.dag.Pipeline;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,45 @@ class DriverJobDecoratorTest {
         assertThat(streamGraph.getJobConfiguration().get(DriverOptions.JOB_LIVING_PRIORITY))
                 .as("what main() configured stays")
                 .isEqualTo(LivingPriority.DAEMON);
+    }
+
+    @Test
+    void givesEachJobTheIdOfItsPosition() {
+        DriverJobDecorator decorator = new DriverJobDecorator("nightly: ", applicationId, 2);
+        for (int position = 1; position <= 3; position++) {
+            StreamGraph streamGraph = discardingGraph();
+
+            decorator.decorate(streamGraph);
+
+            assertThat(streamGraph.getJobID())
+                    .as("the same id in every driver attempt")
+                    .isEqualTo(DriverJobIds.ofPosition(applicationId, position));
+            assertThat(streamGraph.getJobConfiguration().get(DriverOptions.JOB_POSITION))
+                    .isEqualTo(position);
+            assertThat(streamGraph.getJobConfiguration().get(DriverOptions.JOB_COLLECTS_TO_DRIVER))
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void givesAJobThatCollectsToTheDriverAnIdPerAttempt() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.fromData(1, 2, 3).collectAsync();
+        StreamGraph collecting = env.getStreamGraph();
+        DriverJobDecorator decorator = new DriverJobDecorator("nightly: ", applicationId, 1);
+
+        decorator.decorate(discardingGraph());
+        decorator.decorate(collecting);
+
+        assertThat(collecting.getJobID()).isEqualTo(DriverJobIds.ofRerun(applicationId, 2, 1));
+        assertThat(collecting.getJobConfiguration().get(DriverOptions.JOB_COLLECTS_TO_DRIVER))
+                .isTrue();
+    }
+
+    private static StreamGraph discardingGraph() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.fromData(1, 2, 3).sinkTo(new DiscardingSink<>());
+        return env.getStreamGraph();
     }
 
     @Test

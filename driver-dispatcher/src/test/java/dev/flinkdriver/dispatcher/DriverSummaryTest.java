@@ -13,15 +13,24 @@ class DriverSummaryTest {
 
     @Test
     void summarisesASuccess() {
-        assertThat(DriverSummary.format(ApplicationOutcome.SUCCEEDED, new JobCounts(3, 0, 0), null))
+        assertThat(
+                        DriverSummary.format(
+                                ApplicationOutcome.SUCCEEDED, new JobCounts(3, 0, 0), null, 0))
                 .isEqualTo(
                         "flink-driver: application SUCCEEDED: 3 jobs finished, 0 failed,"
-                                + " 0 cancelled");
+                                + " 0 cancelled, driver restarted 0 times");
+        assertThat(
+                        DriverSummary.format(
+                                ApplicationOutcome.SUCCEEDED, new JobCounts(3, 0, 0), null, 1))
+                .endsWith(", driver restarted 1 time");
     }
 
     @Test
     void summarisesACancellation() {
-        assertThat(DriverSummary.format(ApplicationOutcome.CANCELED, new JobCounts(1, 0, 2), null))
+        assertThat(
+                        DriverSummary.format(
+                                ApplicationOutcome.CANCELED, new JobCounts(1, 0, 2), null, -1))
+                .as("without a known restart count")
                 .isEqualTo(
                         "flink-driver: application CANCELED: 1 jobs finished, 0 failed,"
                                 + " 2 cancelled");
@@ -32,10 +41,13 @@ class DriverSummaryTest {
         Throwable failure =
                 new RuntimeException("main failed", new IllegalStateException("boom", null));
 
-        assertThat(DriverSummary.format(ApplicationOutcome.FAILED, new JobCounts(2, 1, 0), failure))
+        assertThat(
+                        DriverSummary.format(
+                                ApplicationOutcome.FAILED, new JobCounts(2, 1, 0), failure, 3))
                 .isEqualTo(
-                        "flink-driver: application FAILED: 2 jobs finished, 1 failed, 0 cancelled"
-                                + " Cause: java.lang.IllegalStateException: boom");
+                        "flink-driver: application FAILED: 2 jobs finished, 1 failed, 0 cancelled,"
+                                + " driver restarted 3 times Cause:"
+                                + " java.lang.IllegalStateException: boom");
     }
 
     @Test
@@ -48,7 +60,9 @@ class DriverSummaryTest {
                                 "Recovery is suppressed",
                                 new SerializedThrowable(new IOException("disk full"))));
 
-        assertThat(DriverSummary.format(ApplicationOutcome.FAILED, new JobCounts(0, 0, 0), failure))
+        assertThat(
+                        DriverSummary.format(
+                                ApplicationOutcome.FAILED, new JobCounts(0, 0, 0), failure, 0))
                 .endsWith(" Cause: java.io.IOException: disk full");
     }
 

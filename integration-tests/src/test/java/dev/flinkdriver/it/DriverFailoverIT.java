@@ -1,0 +1,223 @@
+package dev.flinkdriver.it;
+
+import dev.flinkdriver.it.apps.FailoverApp;
+
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ContainerReport;
+import org.apache.hadoop.yarn.api.records.ContainerState;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static java.util.concurrent.TimeUnit.MINUTES;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Driver failover on the real test YARN: the container that runs main() is lost the way a lost node
+ * looks to YARN (its JVM killed with SIGKILL), and the application still runs every job exactly
+ * once.
+ */
+@ExtendWith(TestYarn.class)
+class DriverFailoverIT {
+
+    private static final Duration APP_TIMEOUT = Duration.ofMinutes(4);
+
+    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
+
+    @Test
+    @Timeout(value = 6, unit = MINUTES)
+    void driverLostAfterJob2RunsMainAgainWithoutRunningAJobTwice() throws Exception {
+        Path dir = traceDir("after-job-2");
+        ApplicationId id = submit(dir, "after-job-2");
+
+        kill(awaitPid(dir.resolve("kill-driver")));
+
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus())
+                .as(end.getDiagnostics())
+                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(end.getDiagnostics())
+                .contains("4 jobs finished, 0 failed, 0 cancelled")
+                .contains("driver restarted 1 time");
+        assertThat(mainRuns(dir)).as("main() ran twice").isEqualTo(2);
+        assertThat(taskRuns(dir))
+                .as("every job ran exactly once")
+                .isEqualTo(Map.of(1, 1L, 2, 1L, 3, 1L, 4, 1L));
+        for (int job = 1; job <= 2; job++) {
+            assertThat(result(dir, 2, job))
+                    .as(
+                            "the restarted main()'s execute() of job %d returned the original result",
+                            job)
+                    .isEqualTo(result(dir, 1, job));
+        }
+        assertThat(result(dir, 2, 4)).isNotEmpty();
+    }
+
+    @Test
+    @Timeout(value = 6, unit = MINUTES)
+    void driverLostWhileJob3RunsAttachesToJob3InANewDriverContainer() throws Exception {
+        Path dir = traceDir("during-job-3");
+        // A driver container larger than the user TaskManagers, to tell them apart in YARN.
+        ApplicationId id = submit(dir, "during-job-3", "--driverheapmemory", "1024");
+        await().atMost(STEP_TIMEOUT).until(() -> Files.exists(dir.resolve("job-3-running")));
+        List<ContainerReport> before = driverContainers(id);
+        assertThat(before).hasSize(1);
+
+        kill(awaitPid(dir.resolve("main-1")));
+        await().atMost(STEP_TIMEOUT).until(() -> Files.exists(dir.resolve("main-2")));
+        List<ContainerReport> after = driverContainers(id);
+        Files.writeString(dir.resolve("release"), "");
+
+        assertThat(after)
+                .as("YARN released the lost driver container; a new one of its size runs")
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.getContainerId())
+                                    .isNotEqualTo(before.get(0).getContainerId());
+                            assertThat(c.getAllocatedResource())
+                                    .isEqualTo(before.get(0).getAllocatedResource());
+                        });
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus())
+                .as(end.getDiagnostics())
+                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(end.getDiagnostics())
+                .contains("4 jobs finished, 0 failed, 0 cancelled")
+                .contains("driver restarted 1 time");
+        assertThat(taskRuns(dir))
+                .as("job 3 was attached to, not run again")
+                .isEqualTo(Map.of(1, 1L, 2, 1L, 3, 1L, 4, 1L));
+        assertThat(result(dir, 2, 3)).as("the restarted main() got job 3's result").isNotEmpty();
+    }
+
+    @Test
+    @Timeout(value = 6, unit = MINUTES)
+    void aRestartedMainThatSubmitsOtherJobsFailsTheApplicationNamingBoth() throws Exception {
+        Path dir = traceDir("other-jobs");
+        ApplicationId id = submit(dir, "other-jobs");
+
+        kill(awaitPid(dir.resolve("kill-driver")));
+
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
+        assertThat(end.getDiagnostics())
+                .contains(": beta' as job #1")
+                .contains("job #1 was '")
+                .contains(": alpha'");
+        assertThat(taskRuns(dir)).as("beta never ran").isEqualTo(Map.of(1, 1L));
+    }
+
+    @Test
+    @Timeout(value = 6, unit = MINUTES)
+    void aLostUserTaskManagerRestartsTheUserJobNotTheDriver() throws Exception {
+        Path dir = traceDir("kill-user-task");
+        ApplicationId id = submit(dir, "kill-user-task");
+
+        kill(awaitPid(dir.resolve("kill-task")));
+
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus())
+                .as(end.getDiagnostics())
+                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(end.getDiagnostics())
+                .contains("4 jobs finished, 0 failed, 0 cancelled")
+                .contains("driver restarted 0 times");
+        assertThat(mainRuns(dir)).as("main() ran once").isEqualTo(1);
+        assertThat(taskRuns(dir))
+                .as("job 1 ran again by its own restart strategy, the others once")
+                .isEqualTo(Map.of(1, 2L, 2, 1L, 3, 1L, 4, 1L));
+    }
+
+    @Test
+    @Timeout(value = 6, unit = MINUTES)
+    void systemExitInMainFailsTheApplicationAtOnceWithoutARestart() throws Exception {
+        Path dir = traceDir("exit");
+        ApplicationId id = submit(dir, "exit");
+
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
+        assertThat(end.getDiagnostics())
+                .contains("1 jobs finished")
+                .contains("driver restarted 0 times")
+                .contains("UserSystemExitException");
+        assertThat(mainRuns(dir)).as("main() ran once").isEqualTo(1);
+    }
+
+    private static ApplicationId submit(Path dir, String mode, String... driverOptions)
+            throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of(driverOptions));
+        args.add(TestJars.jarOf(FailoverApp.class).toString());
+        args.add(dir.toString());
+        args.add(mode);
+        return FlinkDriverCommand.submitDriver(args.toArray(String[]::new));
+    }
+
+    private static Path traceDir(String mode) throws IOException {
+        return Files.createDirectories(
+                TestPaths.itDir().resolve("failover-" + mode + "-" + System.nanoTime()));
+    }
+
+    /** The pid the application wrote into {@code file}, once it is there. */
+    private static long awaitPid(Path file) {
+        return await().atMost(STEP_TIMEOUT)
+                .ignoreExceptions()
+                .until(() -> Long.parseLong(Files.readString(file).trim()), pid -> pid > 0);
+    }
+
+    /** What a lost node looks like to YARN: the container's JVM disappears without a word. */
+    private static void kill(long pid) {
+        ProcessHandle process =
+                ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
+        assertThat(process.destroyForcibly()).as("SIGKILL to %s", pid).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive());
+    }
+
+    private static long mainRuns(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("main-")).count();
+        }
+    }
+
+    /** How often each job's task ran, by job number. */
+    private static Map<Integer, Long> taskRuns(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("runs"))) {
+            return files.map(f -> Integer.parseInt(f.getFileName().toString().split("-")[1]))
+                    .collect(Collectors.groupingBy(n -> n, TreeMap::new, Collectors.counting()));
+        }
+    }
+
+    /** The accumulator value that main() run {@code attempt} got from execute() of {@code job}. */
+    private static String result(Path dir, int attempt, int job) throws IOException {
+        Path file = dir.resolve("results").resolve("main-" + attempt + "-job-" + job);
+        assertThat(file).as("main() run %d finished job %d", attempt, job).exists();
+        return Files.readString(file);
+    }
+
+    /** Live containers of the driver's size: larger than any user TaskManager, not the AM. */
+    private static List<ContainerReport> driverContainers(ApplicationId id) throws Exception {
+        ApplicationReport report = TestYarn.get().yarnClient().getApplicationReport(id);
+        return TestYarn.get()
+                .yarnClient()
+                .getContainers(report.getCurrentApplicationAttemptId())
+                .stream()
+                .filter(c -> c.getContainerId().getContainerId() != 1)
+                .filter(c -> c.getAllocatedResource().getMemorySize() >= 1700)
+                .filter(c -> c.getContainerState() != ContainerState.COMPLETE)
+                .toList();
+    }
+}
