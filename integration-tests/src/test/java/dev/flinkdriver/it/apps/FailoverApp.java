@@ -1,12 +1,19 @@
 package dev.flinkdriver.it.apps;
 
+import dev.flinkdriver.dispatcher.DriverOptions;
+import dev.flinkdriver.dispatcher.LivingPriority;
+
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -24,8 +31,9 @@ import java.util.UUID;
  * <ul>
  *   <li>{@code after-job-2}: the first main() writes {@code kill-driver} (its JVM's pid) after job
  *       2 and waits to be killed;
- *   <li>{@code during-job-3}: job 3's task writes {@code job-3-running} and waits for {@code
- *       release}; the first main()'s pid is in {@code main-1};
+ *   <li>{@code during-job-3}: main() first starts an endless DAEMON job (recorded as job 0); job
+ *       3's task writes {@code job-3-running} and waits for {@code release}; the first main()'s pid
+ *       is in {@code main-1};
  *   <li>{@code other-jobs}: the first main() runs job {@code alpha}, writes {@code kill-driver} and
  *       waits; a restarted main() runs {@code beta} first;
  *   <li>{@code kill-user-task}: job 1's first run writes {@code kill-task} (its TaskManager's pid)
@@ -59,6 +67,9 @@ public final class FailoverApp {
                 awaitKill(dir, "kill-driver");
             }
             return;
+        }
+        if (mode.equals("during-job-3")) {
+            startDaemon(dir);
         }
         for (int job = 1; job <= 4; job++) {
             String options = "";
@@ -105,6 +116,24 @@ public final class FailoverApp {
                 String.valueOf(stamp));
     }
 
+    /** An endless DAEMON job whose task run is recorded as job 0. */
+    private static void startDaemon(Path dir) throws Exception {
+        Configuration daemon = new Configuration();
+        daemon.set(DriverOptions.JOB_LIVING_PRIORITY, LivingPriority.DAEMON);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(daemon);
+        env.fromSource(
+                        new DataGeneratorSource<>(
+                                i -> i,
+                                Long.MAX_VALUE,
+                                RateLimiterStrategy.perSecond(10),
+                                Types.LONG),
+                        WatermarkStrategy.noWatermarks(),
+                        "endless")
+                .map(new DaemonRun(dir.toString()))
+                .sinkTo(new DiscardingSink<>());
+        env.executeAsync("daemon");
+    }
+
     /** Counts the main() runs through files: the driver cannot tell main() its attempt. */
     private static synchronized int mainAttempt(Path dir) throws Exception {
         int attempt = 1;
@@ -120,6 +149,27 @@ public final class FailoverApp {
         Files.writeString(dir.resolve(marker), String.valueOf(ProcessHandle.current().pid()));
         Thread.sleep(WAIT.toMillis());
         throw new IllegalStateException("Nobody killed this JVM within " + WAIT);
+    }
+
+    /** Records each start of the DAEMON job's task. */
+    static final class DaemonRun extends RichMapFunction<Long, Long> {
+
+        private final String dir;
+
+        DaemonRun(String dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public void open(OpenContext openContext) throws Exception {
+            Files.writeString(
+                    Path.of(dir).resolve("runs").resolve("job-0-" + UUID.randomUUID()), "");
+        }
+
+        @Override
+        public Long map(Long value) {
+            return value;
+        }
     }
 
     /** Records each run of its task; its accumulator tells one run from another. */
