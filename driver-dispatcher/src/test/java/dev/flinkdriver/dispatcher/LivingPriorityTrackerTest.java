@@ -142,6 +142,42 @@ class LivingPriorityTrackerTest {
     }
 
     @Test
+    void failingTheApplicationWhileTheDriverRunsCancelsEverythingAndEndsFailed() {
+        tracker.jobSubmitted(normal, LivingPriority.NORMAL);
+        tracker.jobSubmitted(daemon, LivingPriority.DAEMON);
+
+        tracker.applicationFailed();
+        tracker.jobTerminated(driver, JobStatus.FINISHED);
+
+        assertThat(tracker.getOutcome())
+                .as("a broken rule wins over the driver's own end")
+                .contains(ApplicationOutcome.FAILED);
+        assertThat(tracker.takeJobsToCancel()).containsExactlyInAnyOrder(normal, daemon);
+        tracker.jobTerminated(normal, JobStatus.CANCELED);
+        assertThat(tracker.isReadyToShutDown()).isFalse();
+        tracker.jobTerminated(daemon, JobStatus.CANCELED);
+        assertThat(tracker.isReadyToShutDown()).isTrue();
+    }
+
+    @Test
+    void aSupersededJobNeitherKeepsTheApplicationAliveNorCounts() {
+        JobID rerun = new JobID();
+        tracker.jobSubmitted(normal, LivingPriority.NORMAL);
+        tracker.jobSubmitted(rerun, LivingPriority.NORMAL);
+
+        tracker.jobSuperseded(normal);
+        tracker.jobTerminated(normal, JobStatus.CANCELED); // the old run, cancelled: ignored
+        tracker.jobTerminated(rerun, JobStatus.FINISHED);
+        tracker.jobTerminated(driver, JobStatus.FINISHED);
+
+        assertThat(tracker.getOutcome()).contains(ApplicationOutcome.SUCCEEDED);
+        assertThat(tracker.getJobCounts()).isEqualTo(new JobCounts(1, 0, 0));
+        assertThat(tracker.isReadyToShutDown()).isTrue();
+        assertThatThrownBy(() -> tracker.jobSuperseded(driver))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void rejectedDriverSubmissionFailsTheApplication() {
         tracker.jobSubmissionFailed(driver);
 
