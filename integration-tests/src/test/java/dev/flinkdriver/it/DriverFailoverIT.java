@@ -46,11 +46,7 @@ class DriverFailoverIT {
 
         kill(awaitPid(dir.resolve("kill-driver")));
 
-        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
-        assertThat(end.getFinalApplicationStatus())
-                .as(end.getDiagnostics())
-                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
-        assertThat(end.getDiagnostics())
+        assertThat(awaitSucceeded(id))
                 .contains("4 jobs finished, 0 failed, 0 cancelled")
                 .contains("driver restarted 1 time");
         assertThat(mainRuns(dir)).as("main() ran twice").isEqualTo(2);
@@ -93,11 +89,7 @@ class DriverFailoverIT {
                             assertThat(c.getAllocatedResource())
                                     .isEqualTo(before.get(0).getAllocatedResource());
                         });
-        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
-        assertThat(end.getFinalApplicationStatus())
-                .as(end.getDiagnostics())
-                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
-        assertThat(end.getDiagnostics())
+        assertThat(awaitSucceeded(id))
                 .as("the DAEMON job lived through the restart and was cancelled at the end")
                 .contains("4 jobs finished, 0 failed, 1 cancelled")
                 .contains("driver restarted 1 time");
@@ -132,11 +124,7 @@ class DriverFailoverIT {
 
         kill(awaitPid(dir.resolve("kill-task")));
 
-        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
-        assertThat(end.getFinalApplicationStatus())
-                .as(end.getDiagnostics())
-                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
-        assertThat(end.getDiagnostics())
+        assertThat(awaitSucceeded(id))
                 .contains("4 jobs finished, 0 failed, 0 cancelled")
                 .contains("driver restarted 0 times");
         assertThat(mainRuns(dir)).as("main() ran once").isEqualTo(1);
@@ -158,6 +146,15 @@ class DriverFailoverIT {
                 .contains("driver restarted 0 times")
                 .contains("UserSystemExitException");
         assertThat(mainRuns(dir)).as("main() ran once").isEqualTo(1);
+    }
+
+    /** The diagnostics of the application, which must end SUCCEEDED. */
+    private static String awaitSucceeded(ApplicationId id) throws Exception {
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus())
+                .as(end.getDiagnostics())
+                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        return end.getDiagnostics();
     }
 
     private static ApplicationId submit(Path dir, String mode, String... driverOptions)
