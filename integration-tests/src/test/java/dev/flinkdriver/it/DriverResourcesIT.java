@@ -114,13 +114,8 @@ class DriverResourcesIT {
     @CsvSource(
             delimiter = '|',
             value = {
+                // Values the client refuses without YARN are unit tests (FlinkDriverCliTest).
                 "--driverheapmemory|20000|more than YARN's maximum allocation of 8192 MB",
-                "--driverheapmemory|0|--driverheapmemory",
-                "--driverheapmemory|lots|--driverheapmemory",
-                "--driverdirectmemory|-5|--driverdirectmemory",
-                "--drivernativememory|x|--drivernativememory",
-                "--drivercpus|0|--drivercpus",
-                "--drivercpus|abc|--drivercpus",
                 "--drivercpus|20|more than YARN's maximum allocation of 16 vcores",
             })
     void invalidDriverResourcesAreOneLineAndLeaveNothingBehind(

@@ -6,6 +6,9 @@ import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.runtime.security.SecurityConfiguration;
 import org.apache.flink.runtime.security.SecurityUtils;
 import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.util.TimeUtils;
+
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,9 +67,11 @@ public final class FlinkDriverCli {
                         e.printStackTrace(err);
                     }
                 });
+        // Filled once loaded, and read by the error message of an unreachable YARN.
+        Configuration config = new Configuration();
         try {
             String confDir = CliFrontend.getConfigurationDirectoryFromEnv();
-            Configuration config = GlobalConfiguration.loadConfiguration(confDir);
+            config.addAll(GlobalConfiguration.loadConfiguration(confDir));
             SecurityUtils.install(new SecurityConfiguration(config));
             return SecurityUtils.getInstalledContext()
                     .runSecured(() -> dispatch(args, config, confDir, out));
@@ -78,7 +83,7 @@ public final class FlinkDriverCli {
                     ExceptionUtils.findThrowable(t, ConnectException.class);
             String message =
                     cliError.map(Throwable::getMessage)
-                            .or(() -> unreachable.map(FlinkDriverCli::unreachableYarn))
+                            .or(() -> unreachable.map(e -> unreachableYarn(e, config)))
                             .orElseGet(() -> DriverRunCommand.rootMessage(t));
             err.println("flink-driver: " + message);
             if (verbose) {
@@ -126,10 +131,15 @@ public final class FlinkDriverCli {
                 .parseAndRun(args.toArray(String[]::new));
     }
 
-    private static String unreachableYarn(ConnectException e) {
+    private static String unreachableYarn(ConnectException e, Configuration config) {
         String m = String.valueOf(e.getMessage());
         int details = m.indexOf("; For more details");
-        return "Cannot reach YARN's ResourceManager ("
+        return "Cannot reach YARN's ResourceManager at "
+                + YarnClients.configuration(config).get(YarnConfiguration.RM_ADDRESS)
+                + " within "
+                + TimeUtils.formatWithHighestUnit(
+                        config.get(DriverClientOptions.YARN_CONNECT_TIMEOUT))
+                + " ("
                 + (details > 0 ? m.substring(0, details) : m)
                 + "). Set HADOOP_CONF_DIR to your cluster's configuration, or start bin/local-yarn.";
     }
