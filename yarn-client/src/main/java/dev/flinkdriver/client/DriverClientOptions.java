@@ -44,19 +44,21 @@ public final class DriverClientOptions {
                                     + " is then reported by the client, which also removes the"
                                     + " application's staging files.");
 
-    public static final ConfigOption<Duration> YARN_CONNECT_TIMEOUT =
-            ConfigOptions.key("driver.client.yarn-connect-timeout")
+    public static final ConfigOption<Duration> CONNECT_TIMEOUT =
+            ConfigOptions.key("driver.client.connect-timeout")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(5))
                     .withDescription(
                             "How long every flink-driver command tries to reach YARN's"
-                                    + " ResourceManager before it says that YARN cannot be"
-                                    + " reached. Sets Hadoop's"
-                                    + " yarn.resourcemanager.connect.max-wait.ms,"
+                                    + " ResourceManager, or the REST endpoint of an existing Flink"
+                                    + " cluster (-m, -yid), before it says that it cannot. Sets"
+                                    + " Hadoop's yarn.resourcemanager.connect.max-wait.ms,"
                                     + " yarn.resourcemanager.connect.retry-interval.ms,"
                                     + " ipc.client.connect.timeout,"
                                     + " ipc.client.connect.max.retries and"
-                                    + " ipc.client.connect.max.retries.on.timeouts for the client,"
-                                    + " unless the Hadoop configuration sets them itself"
-                                    + " (Hadoop's defaults retry for up to 15 minutes).");
+                                    + " ipc.client.connect.max.retries.on.timeouts, and Flink's"
+                                    + " rest.connection-timeout, rest.retry.max-attempts and"
+                                    + " rest.retry.delay, for the client only and unless they are"
+                                    + " configured (Hadoop's defaults retry for up to 15 minutes,"
+                                    + " Flink's for a minute).");
 }

@@ -19,7 +19,6 @@ import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 import org.apache.flink.yarn.configuration.YarnLogConfigUtil;
 
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
@@ -224,14 +223,7 @@ final class DriverRunCommand {
                 effective.set(YarnConfigOptions.APPLICATION_NAME, "Flink Driver: " + mainClass);
             }
             effective.set(YarnConfigOptions.APPLICATION_TAGS, withDriverTag(effective));
-            LibShipping.configure(effective, yarnConfiguration, libDir(), workDir);
-            if (!effective.contains(YarnConfigOptions.STAGING_DIRECTORY)
-                    && "file".equals(FileSystem.getDefaultUri(yarnConfiguration).getScheme())) {
-                // On a local file system the default staging dir would be ~/.flink.
-                effective.set(
-                        YarnConfigOptions.STAGING_DIRECTORY,
-                        workDir.resolve("staging").toUri().toString());
-            }
+            StagingDirectory.configure(effective, yarnConfiguration, libDir(confDir), workDir);
             List<String> archives =
                     new ArrayList<>(
                             effective
@@ -268,7 +260,7 @@ final class DriverRunCommand {
         return 0;
     }
 
-    private Path libDir() {
+    static Path libDir(String confDir) {
         String env = System.getenv("FLINK_LIB_DIR");
         return env != null
                 ? Path.of(env).toAbsolutePath()

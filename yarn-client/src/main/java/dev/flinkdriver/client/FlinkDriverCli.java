@@ -108,7 +108,7 @@ public final class FlinkDriverCli {
                 break; // with -m, -yid, -r, ...: Flink's own list of a cluster's jobs
             case "cancel":
                 if (isYarnApplicationId(params)) {
-                    return new CancelCommand(config, out).run(params);
+                    return new CancelCommand(config, confDir, workDir(), out).run(params);
                 }
                 break; // a Flink job id: Flink's own cancel
             default:
@@ -137,8 +137,7 @@ public final class FlinkDriverCli {
         return "Cannot reach YARN's ResourceManager at "
                 + YarnClients.configuration(config).get(YarnConfiguration.RM_ADDRESS)
                 + " within "
-                + TimeUtils.formatWithHighestUnit(
-                        config.get(DriverClientOptions.YARN_CONNECT_TIMEOUT))
+                + TimeUtils.formatWithHighestUnit(config.get(DriverClientOptions.CONNECT_TIMEOUT))
                 + " ("
                 + (details > 0 ? m.substring(0, details) : m)
                 + "). Set HADOOP_CONF_DIR to your cluster's configuration, or start bin/local-yarn.";

@@ -16,22 +16,25 @@ final class YarnClients {
     private YarnClients() {}
 
     static YarnClient start(Configuration flinkConfig) {
+        return start(configuration(flinkConfig));
+    }
+
+    static YarnClient start(YarnConfiguration configuration) {
         YarnClient yarn = YarnClient.createYarnClient();
-        yarn.init(configuration(flinkConfig));
+        yarn.init(configuration);
         yarn.start();
         return yarn;
     }
 
     /**
      * The client's YARN configuration, with a ResourceManager that does not answer given up on
-     * after {@link DriverClientOptions#YARN_CONNECT_TIMEOUT} instead of Hadoop's retries for
-     * minutes: a command line tool should say within seconds that YARN cannot be reached. Keys the
-     * Hadoop configuration sets itself are left alone.
+     * after {@link DriverClientOptions#CONNECT_TIMEOUT} instead of Hadoop's retries for minutes: a
+     * command line tool should say within seconds that YARN cannot be reached. Keys the Hadoop
+     * configuration sets itself are left alone.
      */
     static YarnConfiguration configuration(Configuration flinkConfig) {
         YarnConfiguration conf = Utils.getYarnAndHadoopConfiguration(flinkConfig);
-        long timeout =
-                Math.max(1, flinkConfig.get(DriverClientOptions.YARN_CONNECT_TIMEOUT).toMillis());
+        long timeout = Math.max(1, flinkConfig.get(DriverClientOptions.CONNECT_TIMEOUT).toMillis());
         setUnlessConfigured(conf, YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, timeout);
         setUnlessConfigured(
                 conf,

@@ -240,8 +240,7 @@ class FlinkDriverCliTest {
     @Test
     void yarnConnectTimeoutIsConfigurable() {
         long t0 = System.nanoTime();
-        Result r =
-                run(List.of("run", "-D", "-yD", "driver.client.yarn-connect-timeout=12 s", "@app"));
+        Result r = run(List.of("run", "-D", "-yD", "driver.client.connect-timeout=12 s", "@app"));
         long seconds = (System.nanoTime() - t0) / 1_000_000_000;
 
         assertThat(r.stderr).contains("Cannot reach YARN's ResourceManager");
