@@ -3,6 +3,7 @@ package dev.flinkdriver.it;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +26,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * failure after the input was accepted), and nothing left behind in YARN or staging.
  */
 @ExtendWith(TestYarn.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BadInputIT {
 
     private static final EnumSet<YarnApplicationState> ALIVE =
