@@ -60,6 +60,19 @@ final class DriverRunCommand {
         this.out = out;
     }
 
+    /**
+     * Every option of {@code run}: Flink's own, its custom command lines' (the YARN {@code -y...}
+     * options) and driver mode's.
+     */
+    static Options runOptions(Configuration flinkConfig, String confDir) {
+        return CliFrontendParser.mergeOptions(
+                DriverCliOptions.addTo(CliFrontendParser.getRunCommandOptions()),
+                new CliFrontend(
+                                flinkConfig,
+                                CliFrontend.loadCustomCommandLines(flinkConfig, confDir))
+                        .getCustomCommandLineOptions());
+    }
+
     int run(String[] args) throws Exception {
         List<CustomCommandLine> clis = CliFrontend.loadCustomCommandLines(flinkConfig, confDir);
         CliFrontend frontend = new CliFrontend(flinkConfig, clis);
@@ -139,6 +152,7 @@ final class DriverRunCommand {
         cl.getOptionProperties("D").forEach((k, v) -> effective.setString((String) k, (String) v));
         ExecutionConfigAccessor.fromProgramOptions(programOptions, List.of())
                 .applyToConfiguration(effective);
+        YarnAclOptions.applyDeprecatedKeys(effective);
         effective.set(DeploymentOptions.ATTACHED, true);
         return effective;
     }
