@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,7 +45,7 @@ final class CancelCommand {
     }
 
     int run(String[] args) throws Exception {
-        CommandArgs a = CommandArgs.parse(args, List.of(), List.of());
+        CommandArgs a = CommandArgs.parse(args);
         if (a.positional().size() != 1) {
             throw CliException.usage("Usage: flink-driver cancel <applicationId>");
         }

@@ -102,7 +102,7 @@ public final class FlinkDriverCli {
             case "status":
                 return new StatusCommand(config, out).run(params);
             case "list":
-                if (onlyDriverListArgs(params)) {
+                if (CommandArgs.isOwn(params, CommandArgs.ALL, CommandArgs.OUTPUT)) {
                     return new ListCommand(config, out).run(params);
                 }
                 break; // with -m, -yid, -r, ...: Flink's own list of a cluster's jobs
@@ -115,7 +115,8 @@ public final class FlinkDriverCli {
                 break;
         }
         if (action.equals("run")) {
-            DriverArgs.Normalized normalized = DriverArgs.normalize(params);
+            DriverArgs.Normalized normalized =
+                    DriverArgs.normalize(params, DriverRunCommand.runOptions(config, confDir));
             if (normalized.driverMode()) {
                 return new DriverRunCommand(config, confDir, workDir(), out).run(normalized.args());
             }
@@ -143,23 +144,20 @@ public final class FlinkDriverCli {
                 + "). Set HADOOP_CONF_DIR to your cluster's configuration, or start bin/local-yarn.";
     }
 
-    private static boolean onlyDriverListArgs(String[] params) {
-        for (int i = 0; i < params.length; i++) {
-            if (params[i].equals("--output") && i + 1 < params.length) {
-                i++;
-            } else if (!params[i].equals("--all")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static boolean isYarnApplicationId(String[] params) {
         return params.length > 0 && params[params.length - 1].startsWith("application_");
     }
 
-    /** Client-side scratch space of the distribution (archives being uploaded, staging). */
+    /**
+     * Client-side scratch space (archives being uploaded, staging on a local file system): the
+     * distribution's {@code var/}, or {@code FLINK_DRIVER_WORK_DIR}, so that tests keep their state
+     * apart from the user's applications.
+     */
     private static Path workDir() {
+        String workDir = System.getenv("FLINK_DRIVER_WORK_DIR");
+        if (workDir != null && !workDir.isBlank()) {
+            return Path.of(workDir);
+        }
         String home = System.getenv("FLINK_DRIVER_HOME");
         return (home != null ? Path.of(home) : Path.of(System.getProperty("user.dir")))
                 .resolve("var");

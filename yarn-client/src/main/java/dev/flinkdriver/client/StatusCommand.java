@@ -44,7 +44,7 @@ final class StatusCommand {
     }
 
     int run(String[] args) throws Exception {
-        CommandArgs a = CommandArgs.parse(args, List.of("--wait"), List.of("--output"));
+        CommandArgs a = CommandArgs.parse(args, CommandArgs.WAIT, CommandArgs.OUTPUT);
         if (a.positional().size() != 1) {
             throw CliException.usage(
                     "Usage: flink-driver status <applicationId> [--wait] [--output json]");
@@ -53,7 +53,7 @@ final class StatusCommand {
         ApplicationId id = YarnClients.parseId(a.positional().get(0));
         try (YarnClient yarn = YarnClients.start(flinkConfig)) {
             ApplicationReport report = YarnClients.report(yarn, id);
-            if (a.has("--wait")) {
+            if (a.has(CommandArgs.WAIT)) {
                 while (!TERMINAL.contains(report.getYarnApplicationState())) {
                     Thread.sleep(Duration.ofSeconds(1).toMillis());
                     report = YarnClients.report(yarn, id);
@@ -66,7 +66,7 @@ final class StatusCommand {
                 print(report, jobs);
             }
             boolean failedWait =
-                    a.has("--wait")
+                    a.has(CommandArgs.WAIT)
                             && report.getFinalApplicationStatus()
                                     != FinalApplicationStatus.SUCCEEDED;
             return failedWait ? CliException.FAILURE : 0;

@@ -180,6 +180,11 @@ class FlinkDriverCliTest {
                         "--output needs a value",
                         List.of("status", "application_1_1", "--output")),
                 arguments(
+                        "list --output without value",
+                        2,
+                        "--output needs a value",
+                        List.of("list", "--output")),
+                arguments(
                         "list --output xml",
                         2,
                         "--output must be json or text, not xml",
