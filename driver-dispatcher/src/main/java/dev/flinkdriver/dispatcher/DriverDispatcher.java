@@ -399,18 +399,7 @@ public class DriverDispatcher extends Dispatcher {
             // Not the driver's: such a job must not keep the cluster alive.
             return LivingPriority.DAEMON;
         }
-        try {
-            LivingPriority priority =
-                    plan.getJobConfiguration().get(DriverOptions.JOB_LIVING_PRIORITY);
-            return priority == LivingPriority.DRIVER ? LivingPriority.NORMAL : priority;
-        } catch (IllegalArgumentException e) {
-            log.warn(
-                    "Job {} has an invalid {}; it is NORMAL.",
-                    plan.getJobID(),
-                    DriverOptions.JOB_LIVING_PRIORITY.key(),
-                    e);
-            return LivingPriority.NORMAL;
-        }
+        return LivingPriority.ofSubmittedJob(plan.getJobConfiguration());
     }
 
     private Optional<ApplicationID> applicationIdMarker(ExecutionPlan plan) {

@@ -85,6 +85,11 @@ public class DriverDispatcherFactory implements DispatcherFactory {
 
     /** The driver job's id, derived from the application id the way Flink does for one job. */
     public JobID getDriverJobId() {
+        return driverJobId(applicationId);
+    }
+
+    /** The driver job's id for an application id: the one place this derivation lives. */
+    public static JobID driverJobId(ApplicationID applicationId) {
         return JobID.fromHexString(applicationId.toHexString());
     }
 

@@ -65,13 +65,8 @@ public final class DriverJobDecorator {
         // The living priority is in no REST response; the name shows DAEMON jobs for what they
         // are, in the Flink UI and in `flink-driver status`.
         boolean daemon =
-                LivingPriority.DAEMON
-                        .name()
-                        .equals(
-                                streamGraph
-                                        .getJobConfiguration()
-                                        .toMap()
-                                        .get(DriverOptions.JOB_LIVING_PRIORITY.key()));
+                LivingPriority.ofSubmittedJob(streamGraph.getJobConfiguration())
+                        == LivingPriority.DAEMON;
         streamGraph.setJobName(namePrefix + (daemon ? DAEMON_MARK : "") + streamGraph.getJobName());
 
         int position = lastPosition.incrementAndGet();

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -148,27 +147,11 @@ final class DriverJobTracker implements DriverExecutorServiceLoader.SubmissionLi
         }
     }
 
-    /** Read as a string: main()'s enum lives in another class loader than this one. */
     static LivingPriority livingPriorityOf(Pipeline pipeline) {
         if (!(pipeline instanceof StreamGraph)) {
             return LivingPriority.NORMAL;
         }
-        String value =
-                ((StreamGraph) pipeline)
-                        .getJobConfiguration()
-                        .toMap()
-                        .get(DriverOptions.JOB_LIVING_PRIORITY.key());
-        if (value == null) {
-            return LivingPriority.NORMAL;
-        }
-        try {
-            LivingPriority priority = LivingPriority.valueOf(value.trim().toUpperCase(Locale.ROOT));
-            return priority == LivingPriority.DAEMON ? priority : LivingPriority.NORMAL;
-        } catch (IllegalArgumentException e) {
-            LOG.warn(
-                    "Invalid {}: {}; the job is NORMAL.", DriverOptions.JOB_LIVING_PRIORITY, value);
-            return LivingPriority.NORMAL;
-        }
+        return LivingPriority.ofSubmittedJob(((StreamGraph) pipeline).getJobConfiguration());
     }
 
     private static final class TrackedJob {

@@ -11,8 +11,11 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 class DriverJobDecoratorTest {
 
@@ -40,6 +43,29 @@ class DriverJobDecoratorTest {
         assertThat(streamGraph.getJobConfiguration().get(DriverOptions.JOB_LIVING_PRIORITY))
                 .as("what main() configured stays")
                 .isEqualTo(LivingPriority.DAEMON);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "daemon, nightly: [daemon] WordCount",
+        "Daemon, nightly: [daemon] WordCount",
+        "normal, nightly: WordCount",
+        "bogus, nightly: WordCount",
+    })
+    void marksWhatTheDispatcherTakesForDaemon(String configured, String name) {
+        Configuration environmentConfiguration = new Configuration();
+        environmentConfiguration.setString(DriverOptions.JOB_LIVING_PRIORITY.key(), configured);
+        StreamGraph streamGraph =
+                new StreamGraph(
+                        environmentConfiguration,
+                        new ExecutionConfig(),
+                        new CheckpointConfig(),
+                        SavepointRestoreSettings.none());
+        streamGraph.setJobName("WordCount");
+
+        new DriverJobDecorator("nightly: ", applicationId).decorate(streamGraph);
+
+        assertThat(streamGraph.getJobName()).isEqualTo(name);
     }
 
     @Test
@@ -82,9 +108,11 @@ class DriverJobDecoratorTest {
     }
 
     @Test
-    void leavesOtherPipelinesAlone() {
+    void doesNotFailTheSubmissionOfOtherPipelines() {
+        // Only a StreamGraph can be renamed; any other plan is submitted as it is.
         Pipeline other = new Pipeline() {};
 
-        new DriverJobDecorator("nightly: ", applicationId).decorate(other);
+        assertThatCode(() -> new DriverJobDecorator("nightly: ", applicationId).decorate(other))
+                .doesNotThrowAnyException();
     }
 }

@@ -15,9 +15,12 @@ import org.junit.jupiter.api.Test;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class DriverJobTrackerTest {
 
@@ -83,12 +86,13 @@ class DriverJobTrackerTest {
                                 throw new IllegalStateException(e);
                             }
                         });
-        Thread.sleep(1200);
+        // Observed, not slept for: the tracker has seen the NORMAL job running twice and waits on.
+        await().atMost(Duration.ofSeconds(10)).until(() -> normal.statusQueries.get() >= 2);
         assertThat(waiting).isNotDone();
         assertThat(daemon.cancelled).as("the NORMAL job still runs").isFalse();
 
         normal.status.set(JobStatus.FINISHED);
-        waiting.get();
+        waiting.get(10, TimeUnit.SECONDS);
         assertThat(daemon.cancelled).isTrue();
         assertThat(normal.cancelled).isFalse();
     }
@@ -120,6 +124,7 @@ class DriverJobTrackerTest {
         final JobID jobId = new JobID();
         final AtomicReference<JobStatus> status;
         volatile boolean cancelled;
+        final AtomicInteger statusQueries = new AtomicInteger();
 
         FakeJob(JobStatus initial) {
             status = new AtomicReference<>(initial);
@@ -136,6 +141,7 @@ class DriverJobTrackerTest {
                                             case "getJobID":
                                                 return jobId;
                                             case "getJobStatus":
+                                                statusQueries.incrementAndGet();
                                                 return CompletableFuture.completedFuture(
                                                         status.get());
                                             case "cancel":

@@ -27,6 +27,7 @@ import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
@@ -44,6 +45,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Driver mode on clusters that already run and are no flink-driver clusters: a standalone Flink
@@ -53,6 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * NORMAL ones ended, and the cluster stays up.
  */
 @ExtendWith(TestYarn.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ExistingClusterIT {
 
     private static final Pattern DRIVER_JOB =
@@ -239,51 +242,45 @@ class ExistingClusterIT {
         awaitState(restUrl, jobId.toHexString(), state, timeout);
     }
 
-    private static void awaitState(String restUrl, String jobId, String state, Duration timeout)
-            throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String current = stateOf(restUrl, jobId);
-        while (!current.equals(state)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "Job "
-                                + jobId
-                                + " is "
-                                + current
-                                + ", not "
-                                + state
-                                + ": "
-                                + jobs(restUrl));
-            }
-            Thread.sleep(500);
-            current = stateOf(restUrl, jobId);
-        }
+    private static void awaitState(String restUrl, String jobId, String state, Duration timeout) {
+        await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(500))
+                .alias("job " + jobId + " " + state)
+                .until(() -> stateOf(restUrl, jobId), state::equals);
     }
 
     /**
      * name -> state of every job whose name starts with the prefix, once n of them are terminal.
      */
-    private static Map<String, String> awaitTerminalJobsNamed(String restUrl, String prefix, int n)
-            throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            Map<String, String> named = new HashMap<>();
-            int terminal = 0;
-            for (JsonNode job : FlinkRest.get(restUrl, "/jobs/overview").get("jobs")) {
-                String name = job.get("name").asText();
-                if (name.startsWith(prefix)) {
-                    String state = job.get("state").asText();
-                    named.put(name, state);
-                    if (List.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
-                        terminal++;
-                    }
-                }
+    private static Map<String, String> awaitTerminalJobsNamed(
+            String restUrl, String prefix, int n) {
+        return await("" + n + " terminal jobs named " + prefix + "*")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> jobsNamed(restUrl, prefix),
+                        named ->
+                                named.values().stream()
+                                                .filter(
+                                                        st ->
+                                                                List.of(
+                                                                                "FINISHED",
+                                                                                "CANCELED",
+                                                                                "FAILED")
+                                                                        .contains(st))
+                                                .count()
+                                        >= n);
+    }
+
+    private static Map<String, String> jobsNamed(String restUrl, String prefix) throws Exception {
+        Map<String, String> named = new HashMap<>();
+        for (JsonNode job : FlinkRest.get(restUrl, "/jobs/overview").get("jobs")) {
+            String name = job.get("name").asText();
+            if (name.startsWith(prefix)) {
+                named.put(name, job.get("state").asText());
             }
-            if (terminal >= n || System.nanoTime() > deadline) {
-                return named;
-            }
-            Thread.sleep(500);
         }
+        return named;
     }
 
     private static String jobs(String restUrl) {
@@ -354,27 +351,29 @@ class ExistingClusterIT {
                         "org.apache.flink.runtime.taskexecutor.TaskManagerRunner"));
 
         String restUrl = "http://localhost:" + restPort;
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (true) {
-            try {
-                JsonNode overview = FlinkRest.get(restUrl, "/overview");
-                if (overview.get("slots-total").asInt() >= 6) {
-                    return restUrl;
-                }
-            } catch (Exception | AssertionError e) {
-                // not up yet
-            }
-            for (Process p : STANDALONE) {
-                if (!p.isAlive()) {
-                    throw new AssertionError(
-                            "A standalone Flink process died; see " + dir + "/*.log");
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Standalone Flink cluster did not come up; see " + dir);
-            }
-            Thread.sleep(1000);
-        }
+        await("standalone Flink cluster with 6 slots; see " + dir)
+                .atMost(Duration.ofSeconds(180))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () -> {
+                            for (Process p : STANDALONE) {
+                                if (!p.isAlive()) {
+                                    throw new AssertionError(
+                                            "A standalone Flink process died; see "
+                                                    + dir
+                                                    + "/*.log");
+                                }
+                            }
+                            try {
+                                return FlinkRest.get(restUrl, "/overview")
+                                                .get("slots-total")
+                                                .asInt()
+                                        >= 6;
+                            } catch (Exception | AssertionError e) {
+                                return false; // not up yet
+                            }
+                        });
+        return restUrl;
     }
 
     private static Process startJvm(

@@ -63,6 +63,8 @@ final class FlinkDriverCommand {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("HADOOP_CONF_DIR", hadoopConfDir.toString());
         pb.environment().remove("YARN_CONF_DIR");
+        // The tests' staging and scratch files, apart from the distribution's var/.
+        pb.environment().put("FLINK_DRIVER_WORK_DIR", TestPaths.clientWorkDir().toString());
         Path out = Files.createTempFile(TestPaths.itDir(), "cli-", ".out");
         Path err = Files.createTempFile(TestPaths.itDir(), "cli-", ".err");
         pb.redirectOutput(out.toFile());

@@ -21,6 +21,7 @@ import org.apache.hadoop.yarn.api.records.NodeReport;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URL;
@@ -37,12 +38,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Proves the platform: Flink 2.3 deployed from the assembled distribution into the test YARN with
  * Flink's own {@link YarnClusterDescriptor}, running Flink's own streaming WordCount.
  */
 @ExtendWith(TestYarn.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class FlinkOnYarnPlatformIT {
 
     private static final Pattern COUNT = Pattern.compile("\\((\\w+),(\\d+)\\)");
@@ -150,19 +153,15 @@ class FlinkOnYarnPlatformIT {
         return counts;
     }
 
-    static void awaitNoContainers(TestYarn yarn, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int containers;
-        do {
-            containers =
-                    yarn.yarnClient().getNodeReports().stream()
-                            .mapToInt(NodeReport::getNumContainers)
-                            .sum();
-            if (containers == 0) {
-                return;
-            }
-            Thread.sleep(250);
-        } while (System.nanoTime() < deadline);
-        assertThat(containers).as("containers still allocated on the test YARN").isZero();
+    static void awaitNoContainers(TestYarn yarn, Duration timeout) {
+        await("no containers allocated on the test YARN")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () ->
+                                yarn.yarnClient().getNodeReports().stream()
+                                        .mapToInt(NodeReport::getNumContainers)
+                                        .sum(),
+                        containers -> containers == 0);
     }
 }

@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * What Flink's YARN client stages under the distribution's staging directory. Tests compare
+ * What Flink's YARN client stages under the tests' own staging directory (the client's work
+ * directory is {@link TestPaths#clientWorkDir()}, not the distribution's var/). Tests compare
  * snapshots rather than expect an empty directory because applications of earlier tests may still
  * be ending (and deleting their own files) while a test runs.
  */
@@ -27,9 +28,9 @@ final class StagingFiles {
     }
 
     /**
-     * Paths that appeared since {@code before}. The staging home ({@code var/staging/.flink}) is
-     * not counted: Flink creates it once, like a user's home on HDFS, and every application's
-     * directory lives below it.
+     * Paths that appeared since {@code before}. The staging home ({@code staging/.flink}) is not
+     * counted: Flink creates it once, like a user's home on HDFS, and every application's directory
+     * lives below it.
      */
     static Set<Path> newSince(Set<Path> before) throws Exception {
         Set<Path> home = Set.of(root(), root().resolve(".flink"));
@@ -39,6 +40,6 @@ final class StagingFiles {
     }
 
     private static Path root() {
-        return TestPaths.distDir().resolve("var/staging");
+        return TestPaths.clientWorkDir().resolve("staging");
     }
 }

@@ -11,8 +11,10 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMap
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
@@ -20,11 +22,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Following and stopping a driver application with flink-driver status, list and cancel. */
 @ExtendWith(TestYarn.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class StatusCommandsIT {
 
     @Test
@@ -69,6 +74,32 @@ class StatusCommandsIT {
         FlinkDriverCommand.Result after = FlinkDriverCommand.run("status", id);
         assertThat(after.stdout()).contains("Final status: KILLED");
         FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(60));
+    }
+
+    /**
+     * {@code run} returns once YARN has accepted the application, which is when a user who notices
+     * a mistake cancels: nothing has run yet, so the YARN application is killed (state KILLED,
+     * where a cancelled driver job ends FINISHED/KILLED) and its staging files go with it. The
+     * ApplicationMaster takes several seconds to start here, the cancel command about two.
+     */
+    @Test
+    void cancelRightAfterRunKillsTheAcceptedApplication() throws Exception {
+        Set<Path> staging = StagingFiles.snapshot();
+        ApplicationId appId =
+                FlinkDriverCommand.submitDriver(
+                        TestJars.jarOf(SlowJobApp.class).toString(), "wait", "300");
+
+        FlinkDriverCommand.Result cancel = FlinkDriverCommand.run("cancel", appId.toString());
+
+        assertThat(cancel.exitCode()).as(cancel.stderr()).isZero();
+        assertThat(cancel.stdout()).contains(appId + ": KILLED KILLED");
+        ApplicationReport end = TestYarn.get().yarnClient().getApplicationReport(appId);
+        assertThat(end.getYarnApplicationState()).isEqualTo(YarnApplicationState.KILLED);
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.KILLED);
+        assertThat(StagingFiles.newSince(staging)).as("staging files left").isEmpty();
+        FlinkDriverCommand.Result again = FlinkDriverCommand.run("cancel", appId.toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.stderr()).contains("has already ended: KILLED");
     }
 
     @Test

@@ -15,6 +15,11 @@ final class TestPaths {
         return Path.of(System.getProperty("flinkdriver.it.dir")).toAbsolutePath().normalize();
     }
 
+    /** The client's work directory in the tests (FLINK_DRIVER_WORK_DIR): staging, scratch. */
+    static Path clientWorkDir() {
+        return itDir().resolve("client-var");
+    }
+
     static Path flinkExamplesJar() {
         return Path.of(System.getProperty("flinkdriver.flink.examples.jar"));
     }

@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumSet;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * One real YARN per test run, started the way {@code bin/local-yarn} starts it, with the assembled
  * distribution's Hadoop jars offered to containers. Test classes use it with
@@ -100,49 +102,46 @@ public final class TestYarn implements BeforeAllCallback {
         return cluster.layout().containerLogs();
     }
 
-    /** Waits until YARN reports the application in a final state and returns that report. */
     /**
      * Waits until the application's ApplicationMaster runs: {@code flink-driver run} returns as
      * soon as YARN has accepted the application, before Flink's REST endpoint exists.
      */
-    public ApplicationReport awaitRunning(ApplicationId id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        ApplicationReport report = yarnClient.getApplicationReport(id);
-        while (report.getYarnApplicationState() != YarnApplicationState.RUNNING) {
-            if (report.getYarnApplicationState().compareTo(YarnApplicationState.RUNNING) > 0
-                    || System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "Application "
-                                + id
-                                + " "
-                                + report.getYarnApplicationState()
-                                + " instead of RUNNING: "
-                                + report.getDiagnostics());
-            }
-            Thread.sleep(250);
-            report = yarnClient.getApplicationReport(id);
-        }
-        return report;
+    public ApplicationReport awaitRunning(ApplicationId id) {
+        return await("application " + id + " RUNNING")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> {
+                            ApplicationReport report = yarnClient.getApplicationReport(id);
+                            if (report.getYarnApplicationState()
+                                            .compareTo(YarnApplicationState.RUNNING)
+                                    > 0) {
+                                throw new AssertionError(
+                                        "Application "
+                                                + id
+                                                + " "
+                                                + report.getYarnApplicationState()
+                                                + " instead of RUNNING: "
+                                                + report.getDiagnostics());
+                            }
+                            return report;
+                        },
+                        r -> r.getYarnApplicationState() == YarnApplicationState.RUNNING);
     }
 
-    public ApplicationReport waitForFinalState(ApplicationId id, Duration timeout)
-            throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /** Waits until YARN reports the application in a final state and returns that report. */
+    public ApplicationReport waitForFinalState(ApplicationId id, Duration timeout) {
         EnumSet<YarnApplicationState> terminal =
                 EnumSet.of(
                         YarnApplicationState.FINISHED,
                         YarnApplicationState.FAILED,
                         YarnApplicationState.KILLED);
-        ApplicationReport report = yarnClient.getApplicationReport(id);
-        while (!terminal.contains(report.getYarnApplicationState())) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "Application " + id + " still " + report.getYarnApplicationState());
-            }
-            Thread.sleep(250);
-            report = yarnClient.getApplicationReport(id);
-        }
-        return report;
+        return await("application " + id + " in a final state")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> yarnClient.getApplicationReport(id),
+                        r -> terminal.contains(r.getYarnApplicationState()));
     }
 
     /** Stops the YARN when the test run ends. */

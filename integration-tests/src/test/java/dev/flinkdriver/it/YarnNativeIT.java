@@ -13,21 +13,26 @@ import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.reflect.UndeclaredThrowableException;
 import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A driver application as YARN itself reports it: queue, identity, tracking URL, progress, ACLs.
  */
 @ExtendWith(TestYarn.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class YarnNativeIT {
 
     private static final Duration APP_TIMEOUT = Duration.ofMinutes(3);
@@ -73,16 +78,26 @@ class YarnNativeIT {
         assertThat(overview.has("jobs")).isTrue();
 
         List<Float> seen = new ArrayList<>();
-        ApplicationReport r = yarn.getApplicationReport(id);
-        while (r.getYarnApplicationState() != YarnApplicationState.FINISHED
-                && r.getYarnApplicationState() != YarnApplicationState.FAILED
-                && r.getYarnApplicationState() != YarnApplicationState.KILLED) {
-            if (r.getYarnApplicationState() == YarnApplicationState.RUNNING) {
-                seen.add(r.getProgress());
-            }
-            Thread.sleep(300);
-            r = yarn.getApplicationReport(id);
-        }
+        // Every report until the end is a sample of the progress.
+        ApplicationReport r =
+                await("application " + id + " ends")
+                        .atMost(Duration.ofMinutes(3))
+                        .pollInterval(Duration.ofMillis(300))
+                        .until(
+                                () -> {
+                                    ApplicationReport report = yarn.getApplicationReport(id);
+                                    if (report.getYarnApplicationState()
+                                            == YarnApplicationState.RUNNING) {
+                                        seen.add(report.getProgress());
+                                    }
+                                    return report;
+                                },
+                                report ->
+                                        EnumSet.of(
+                                                        YarnApplicationState.FINISHED,
+                                                        YarnApplicationState.FAILED,
+                                                        YarnApplicationState.KILLED)
+                                                .contains(report.getYarnApplicationState()));
         assertThat(r.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
         assertThat(r.getProgress()).isEqualTo(1.0f);
         assertThat(seen).as("progress never moves backwards").isSorted();
@@ -93,8 +108,8 @@ class YarnNativeIT {
     void aclsDecideWhoMayViewAndKill() throws Exception {
         ApplicationId id =
                 FlinkDriverCommand.submitDriver(
-                        "-Dyarn.application.view-acls=viewer",
-                        "-Dyarn.application.modify-acls=operator",
+                        "-Dyarn.view.acls=viewer",
+                        "-Dyarn.modify.acls=operator",
                         TestJars.jarOf(SlowJobApp.class).toString(),
                         "wait",
                         "120");

@@ -60,9 +60,17 @@ class DriverResourcesTest {
                                 .setManagedMemoryMB(0)
                                 .setNetworkMemoryMB(networkMb)
                                 .build());
-        assertThat(driver.taskManagerProfile()).isEqualTo(driver.slotProfile());
-        assertThat(driver.workerResourceSpec())
-                .isEqualTo(WorkerResourceSpec.fromTotalResourceProfile(driver.slotProfile(), 1));
+        assertThat(driver.taskManagerProfile())
+                .as("the driver's TaskManager holds its one slot and nothing more")
+                .isEqualTo(driver.slotProfile());
+        // What the resource manager asks YARN for, in the options' own numbers.
+        WorkerResourceSpec worker = driver.workerResourceSpec();
+        assertThat(worker.getCpuCores().getValue().doubleValue()).isEqualTo(cpus);
+        assertThat(worker.getTaskHeapSize().getMebiBytes()).isEqualTo(heapMb);
+        assertThat(worker.getTaskOffHeapSize().getMebiBytes()).isEqualTo(directMb + nativeMb);
+        assertThat(worker.getNetworkMemSize().getMebiBytes()).isEqualTo(networkMb);
+        assertThat(worker.getManagedMemSize().getBytes()).isZero();
+        assertThat(worker.getNumSlots()).isOne();
         assertThat(driver.processSpec().getNumSlots()).isOne();
         assertThat(driver.processSpec().getTotalProcessMemorySize().getMebiBytes())
                 .isEqualTo(processMb);

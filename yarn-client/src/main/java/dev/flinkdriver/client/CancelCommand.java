@@ -1,71 +1,80 @@
 package dev.flinkdriver.client;
 
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 
 /**
- * {@code flink-driver cancel <applicationId>}: cancels the driver job through Flink's REST API; the
- * DriverDispatcher then cancels every job of the application and YARN records KILLED. Returns when
- * YARN has recorded the final state.
+ * {@code flink-driver cancel <applicationId>}, in every live state of a driver application. Once
+ * its JobManager runs, the driver job is cancelled through Flink's REST API and the
+ * DriverDispatcher cancels every other job and ends the application KILLED. Before that (YARN has
+ * only accepted it, which is when {@code run} returns) nothing has run yet: the YARN application is
+ * killed and its staging files removed; so too when the JobManager runs no driver job that could be
+ * cancelled. Returns when YARN has recorded the end.
  */
 final class CancelCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CancelCommand.class);
 
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     private final Configuration flinkConfig;
+    private final String confDir;
+    private final Path workDir;
     private final PrintStream out;
 
-    CancelCommand(Configuration flinkConfig, PrintStream out) {
+    CancelCommand(Configuration flinkConfig, String confDir, Path workDir, PrintStream out) {
         this.flinkConfig = flinkConfig;
+        this.confDir = confDir;
+        this.workDir = workDir;
         this.out = out;
     }
 
     int run(String[] args) throws Exception {
-        CommandArgs a = CommandArgs.parse(args, List.of(), List.of());
+        CommandArgs a = CommandArgs.parse(args);
         if (a.positional().size() != 1) {
             throw CliException.usage("Usage: flink-driver cancel <applicationId>");
         }
         ApplicationId id = YarnClients.parseId(a.positional().get(0));
-        try (YarnClient yarn = YarnClients.start(flinkConfig)) {
+        YarnConfiguration yarnConfiguration = YarnClients.configuration(flinkConfig);
+        // The staging directory as run deployed with it, for the files of a killed application.
+        Configuration deployed = new Configuration(flinkConfig);
+        StagingDirectory.configure(
+                deployed, yarnConfiguration, DriverRunCommand.libDir(confDir), workDir);
+        try (YarnClient yarn = YarnClients.start(yarnConfiguration)) {
             ApplicationReport report = YarnClients.report(yarn, id);
-            if (report.getYarnApplicationState() != YarnApplicationState.RUNNING) {
+            if (StatusCommand.TERMINAL.contains(report.getYarnApplicationState())) {
                 throw CliException.usage(
-                        id + " is " + report.getYarnApplicationState() + ", not RUNNING");
+                        id
+                                + " has already ended: "
+                                + report.getYarnApplicationState()
+                                + " "
+                                + report.getFinalApplicationStatus());
             }
-            String rest = report.getOriginalTrackingUrl();
-            DriverJobsView.Job driver =
-                    DriverJobsView.fetch(rest, report.getName()).stream()
-                            .filter(j -> j.priority().equals("DRIVER"))
-                            .findFirst()
-                            .orElseThrow(
-                                    () ->
-                                            new CliException(
-                                                    CliException.FAILURE,
-                                                    id
-                                                            + " runs no driver job: not a driver application?"));
-            cancelJob(rest, driver.id());
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (!StatusCommand.TERMINAL.contains(report.getYarnApplicationState())) {
-                if (System.nanoTime() > deadline) {
-                    throw new CliException(
-                            CliException.FAILURE,
-                            id + " did not end within " + TIMEOUT.toMinutes() + " minutes");
-                }
-                Thread.sleep(500);
-                report = YarnClients.report(yarn, id);
+            if (report.getFinalApplicationStatus() == FinalApplicationStatus.UNDEFINED
+                    && !cancelDriverJob(report)) {
+                LOG.info(
+                        "Killing YARN application {} in state {}",
+                        id,
+                        report.getYarnApplicationState());
+                yarn.killApplication(id);
+                StagingDirectory.delete(deployed, yarnConfiguration, id);
             }
+            report = awaitEnd(yarn, id);
             out.printf(
                     "%s: %s %s%n",
                     id, report.getYarnApplicationState(), report.getFinalApplicationStatus());
@@ -73,24 +82,40 @@ final class CancelCommand {
         }
     }
 
-    private static void cancelJob(String rest, String jobId) throws Exception {
-        HttpResponse<String> r =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(
-                                                URI.create(
-                                                        rest.replaceAll("/+$", "")
-                                                                + "/jobs/"
-                                                                + jobId
-                                                                + "?mode=cancel"))
-                                        .method("PATCH", HttpRequest.BodyPublishers.noBody())
-                                        .timeout(Duration.ofSeconds(10))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new CliException(
-                    CliException.FAILURE,
-                    "Flink refused to cancel the driver job: " + r.statusCode() + " " + r.body());
+    /** Whether the running driver job was cancelled; false if there is none to cancel yet. */
+    private boolean cancelDriverJob(ApplicationReport report) {
+        if (report.getYarnApplicationState() != YarnApplicationState.RUNNING) {
+            return false;
         }
+        try (DriverClusterRest rest = DriverClusterRest.of(flinkConfig, report)) {
+            Optional<DriverJobsView.Job> driver =
+                    DriverJobsView.of(report.getApplicationId(), rest.jobs()).stream()
+                            .filter(DriverJobsView.Job::isDriver)
+                            .filter(j -> !JobStatus.valueOf(j.state()).isGloballyTerminalState())
+                            .findFirst();
+            if (driver.isEmpty()) {
+                return false;
+            }
+            rest.cancel(driver.get().id());
+            return true;
+        } catch (Exception e) {
+            LOG.info("Cannot cancel the driver job of {}", report.getApplicationId(), e);
+            return false;
+        }
+    }
+
+    private static ApplicationReport awaitEnd(YarnClient yarn, ApplicationId id) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        ApplicationReport report = YarnClients.report(yarn, id);
+        while (!StatusCommand.TERMINAL.contains(report.getYarnApplicationState())) {
+            if (System.nanoTime() > deadline) {
+                throw new CliException(
+                        CliException.FAILURE,
+                        id + " did not end within " + TIMEOUT.toMinutes() + " minutes");
+            }
+            Thread.sleep(200);
+            report = YarnClients.report(yarn, id);
+        }
+        return report;
     }
 }

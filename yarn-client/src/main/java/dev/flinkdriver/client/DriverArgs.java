@@ -1,8 +1,10 @@
 package dev.flinkdriver.client;
 
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Makes the bare {@code -D} of driver mode and Flink's {@code -Dkey=value} live side by side.
@@ -16,79 +18,6 @@ final class DriverArgs {
 
     static final String DRIVER_LONG = "--driver";
 
-    /** Options of {@code flink run} (and of driver mode) that take a value. */
-    private static final Set<String> WITH_VALUE =
-            Set.of(
-                    "-c",
-                    "--class",
-                    "-C",
-                    "--classpath",
-                    "-p",
-                    "--parallelism",
-                    "-s",
-                    "--fromSavepoint",
-                    "-rm",
-                    "--restoreMode",
-                    "-cm",
-                    "--claimMode",
-                    "-t",
-                    "--target",
-                    "-m",
-                    "--jobmanager",
-                    "-a",
-                    "--arguments",
-                    "-j",
-                    "--jarfile",
-                    "-yid",
-                    "--yarnapplicationId",
-                    "-yqu",
-                    "--yarnqueue",
-                    "-ynm",
-                    "--yarnname",
-                    "-yjm",
-                    "--yarnjobManagerMemory",
-                    "-ytm",
-                    "--yarntaskManagerMemory",
-                    "-ys",
-                    "--yarnslots",
-                    "-yD",
-                    "-yt",
-                    "--yarnship",
-                    "-yat",
-                    "--yarnapplicationType",
-                    "-ynl",
-                    "--yarnnodeLabel",
-                    "-yz",
-                    "--yarnzookeeperNamespace",
-                    "-yj",
-                    "--yarnjar",
-                    "-z",
-                    "--zookeeperNamespace",
-                    "--driverheapmemory",
-                    "--driverdirectmemory",
-                    "--drivernativememory",
-                    "--drivercpus",
-                    "--libjars",
-                    "--file",
-                    "-py",
-                    "--python",
-                    "-pyfs",
-                    "--pyFiles",
-                    "-pym",
-                    "--pyModule",
-                    "-pyreq",
-                    "--pyRequirements",
-                    "-pyarch",
-                    "--pyArchives",
-                    "-pyexec",
-                    "--pyExecutable",
-                    "-pyclientexec",
-                    "--pyClientExecutable",
-                    "-pypath",
-                    "--pyPythonPath",
-                    "-e",
-                    "--executor");
-
     private DriverArgs() {}
 
     /** The arguments of {@code run} after the rewrite, and whether driver mode is on. */
@@ -98,7 +27,7 @@ final class DriverArgs {
      * Rewrites a bare {@code -D} among the options (before the jar) to {@code --driver}; tokens
      * from the jar on are program arguments and stay as they are.
      */
-    static Normalized normalize(String[] args) {
+    static Normalized normalize(String[] args, Options runOptions) {
         List<String> out = new ArrayList<>(args.length);
         boolean driverMode = false;
         boolean inOptions = true;
@@ -110,7 +39,7 @@ final class DriverArgs {
                     driverMode = true;
                     continue;
                 }
-                if (WITH_VALUE.contains(a) && i + 1 < args.length) {
+                if (takesValue(a, runOptions) && i + 1 < args.length) {
                     out.add(a);
                     out.add(args[++i]);
                     continue;
@@ -122,5 +51,17 @@ final class DriverArgs {
             out.add(a);
         }
         return new Normalized(out.toArray(String[]::new), driverMode);
+    }
+
+    /**
+     * Whether the token is an option of {@code run} that takes the next token as its value, as
+     * Flink's own {@code run} options, its YARN command line's and driver mode's know it.
+     */
+    private static boolean takesValue(String token, Options runOptions) {
+        if (!token.startsWith("-") || token.contains("=")) {
+            return false;
+        }
+        Option option = runOptions.getOption(token);
+        return option != null && option.hasArg();
     }
 }

@@ -3,6 +3,8 @@ package dev.flinkdriver.client;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
+import java.time.Duration;
+
 /** Settings of the flink-driver client. */
 public final class DriverClientOptions {
 
@@ -41,4 +43,22 @@ public final class DriverClientOptions {
                                     + " like Flink's own client; a JobManager that cannot start"
                                     + " is then reported by the client, which also removes the"
                                     + " application's staging files.");
+
+    public static final ConfigOption<Duration> CONNECT_TIMEOUT =
+            ConfigOptions.key("driver.client.connect-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How long every flink-driver command tries to reach YARN's"
+                                    + " ResourceManager, or the REST endpoint of an existing Flink"
+                                    + " cluster (-m, -yid), before it says that it cannot. Sets"
+                                    + " Hadoop's yarn.resourcemanager.connect.max-wait.ms,"
+                                    + " yarn.resourcemanager.connect.retry-interval.ms,"
+                                    + " ipc.client.connect.timeout,"
+                                    + " ipc.client.connect.max.retries and"
+                                    + " ipc.client.connect.max.retries.on.timeouts, and Flink's"
+                                    + " rest.connection-timeout, rest.retry.max-attempts and"
+                                    + " rest.retry.delay, for the client only and unless they are"
+                                    + " configured (Hadoop's defaults retry for up to 15 minutes,"
+                                    + " Flink's for a minute).");
 }

@@ -31,10 +31,7 @@ final class DriverClusterDescriptor extends YarnClusterDescriptor {
                 false);
     }
 
-    /**
-     * A descriptor that owns its YARN client and closes it with itself; the client adds the
-     * application's ACLs on submission.
-     */
+    /** A descriptor that owns its YARN client and closes it with itself. */
     static DriverClusterDescriptor create(
             Configuration flinkConfiguration, YarnConfiguration yarnConfiguration) {
         DriverYarnClient yarnClient = new DriverYarnClient(flinkConfiguration);

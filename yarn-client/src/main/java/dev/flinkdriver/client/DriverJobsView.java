@@ -1,77 +1,63 @@
 package dev.flinkdriver.client;
 
 import dev.flinkdriver.dispatcher.DriverJobDecorator;
+import dev.flinkdriver.dispatcher.LivingPriority;
+import dev.flinkdriver.entrypoint.DriverApplicationIds;
 
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * The jobs of a running driver application, from Flink's REST API ({@code /jobs/overview}) at the
- * ApplicationMaster's own address. The driver job carries the application's name; the jobs main()
- * submitted carry it as their prefix.
+ * The jobs of a running driver application as {@code status} and {@code cancel} see them. The
+ * driver job is known by its id, which follows from the YARN application id; DAEMON jobs carry the
+ * mark the driver put in their names (their living priority is in no REST response).
  */
 final class DriverJobsView {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** What the driver puts after the prefix of a DAEMON job's name. */
-    static final String DAEMON_MARK = DriverJobDecorator.DAEMON_MARK;
-
     /** One job as status shows it. */
     record Job(
-            String id,
+            JobID id,
             String name,
             String state,
-            String priority,
+            LivingPriority priority,
             long startMillis,
-            long durationMillis) {}
+            long durationMillis) {
+
+        boolean isDriver() {
+            return priority == LivingPriority.DRIVER;
+        }
+    }
 
     private DriverJobsView() {}
 
-    /** The driver job has the application's name; DAEMON jobs are marked in their names. */
-    static String priority(String jobName, String applicationName) {
-        if (jobName.equals(applicationName)) {
-            return "DRIVER";
+    static LivingPriority priority(JobID job, String jobName, JobID driverJob) {
+        if (job.equals(driverJob)) {
+            return LivingPriority.DRIVER;
         }
-        return jobName.contains(DAEMON_MARK) ? "DAEMON" : "NORMAL";
+        return jobName.contains(DriverJobDecorator.DAEMON_MARK)
+                ? LivingPriority.DAEMON
+                : LivingPriority.NORMAL;
     }
 
-    static List<Job> fetch(String restBaseUrl, String applicationName) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> r =
-                http.send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                restBaseUrl.replaceAll("/+$", "")
-                                                        + "/jobs/overview"))
-                                .timeout(Duration.ofSeconds(10))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("Flink's REST API answered " + r.statusCode());
-        }
-        List<Job> jobs = new ArrayList<>();
-        for (JsonNode j : JSON.readTree(r.body()).get("jobs")) {
-            String name = j.get("name").asText();
-            jobs.add(
-                    new Job(
-                            j.get("jid").asText(),
-                            name,
-                            j.get("state").asText(),
-                            priority(name, applicationName),
-                            j.get("start-time").asLong(),
-                            j.get("duration").asLong()));
-        }
-        jobs.sort(Comparator.comparingLong(Job::startMillis));
-        return jobs;
+    static List<Job> of(ApplicationId application, Collection<JobDetails> jobs) {
+        JobID driverJob = DriverApplicationIds.driverJobOf(application);
+        return jobs.stream()
+                .map(
+                        j ->
+                                new Job(
+                                        j.getJobId(),
+                                        j.getJobName(),
+                                        j.getStatus().name(),
+                                        priority(j.getJobId(), j.getJobName(), driverJob),
+                                        j.getStartTime(),
+                                        j.getDuration()))
+                .sorted(Comparator.comparingLong(Job::startMillis))
+                .toList();
     }
 }

@@ -19,7 +19,6 @@ import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 import org.apache.flink.yarn.configuration.YarnLogConfigUtil;
 
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
@@ -59,6 +58,19 @@ final class DriverRunCommand {
         this.confDir = confDir;
         this.workDir = workDir;
         this.out = out;
+    }
+
+    /**
+     * Every option of {@code run}: Flink's own, its custom command lines' (the YARN {@code -y...}
+     * options) and driver mode's.
+     */
+    static Options runOptions(Configuration flinkConfig, String confDir) {
+        return CliFrontendParser.mergeOptions(
+                DriverCliOptions.addTo(CliFrontendParser.getRunCommandOptions()),
+                new CliFrontend(
+                                flinkConfig,
+                                CliFrontend.loadCustomCommandLines(flinkConfig, confDir))
+                        .getCustomCommandLineOptions());
     }
 
     int run(String[] args) throws Exception {
@@ -140,6 +152,7 @@ final class DriverRunCommand {
         cl.getOptionProperties("D").forEach((k, v) -> effective.setString((String) k, (String) v));
         ExecutionConfigAccessor.fromProgramOptions(programOptions, List.of())
                 .applyToConfiguration(effective);
+        YarnAclOptions.applyDeprecatedKeys(effective);
         effective.set(DeploymentOptions.ATTACHED, true);
         return effective;
     }
@@ -224,14 +237,7 @@ final class DriverRunCommand {
                 effective.set(YarnConfigOptions.APPLICATION_NAME, "Flink Driver: " + mainClass);
             }
             effective.set(YarnConfigOptions.APPLICATION_TAGS, withDriverTag(effective));
-            LibShipping.configure(effective, yarnConfiguration, libDir(), workDir);
-            if (!effective.contains(YarnConfigOptions.STAGING_DIRECTORY)
-                    && "file".equals(FileSystem.getDefaultUri(yarnConfiguration).getScheme())) {
-                // On a local file system the default staging dir would be ~/.flink.
-                effective.set(
-                        YarnConfigOptions.STAGING_DIRECTORY,
-                        workDir.resolve("staging").toUri().toString());
-            }
+            StagingDirectory.configure(effective, yarnConfiguration, libDir(confDir), workDir);
             List<String> archives =
                     new ArrayList<>(
                             effective
@@ -268,7 +274,7 @@ final class DriverRunCommand {
         return 0;
     }
 
-    private Path libDir() {
+    static Path libDir(String confDir) {
         String env = System.getenv("FLINK_LIB_DIR");
         return env != null
                 ? Path.of(env).toAbsolutePath()

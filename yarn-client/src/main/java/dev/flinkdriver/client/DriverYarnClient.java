@@ -2,7 +2,6 @@ package dev.flinkdriver.client;
 
 import org.apache.flink.configuration.Configuration;
 
-import org.apache.hadoop.yarn.api.records.ApplicationAccessType;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
@@ -11,23 +10,17 @@ import org.apache.hadoop.yarn.client.api.impl.YarnClientImpl;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 
 import java.io.IOException;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The YARN client Flink's deployment submits through: it adds the application's view and modify
- * ACLs, remembers what it submitted so that a failed deployment can be cleaned up and named, and
- * lets the deployment end once YARN has accepted the application ({@link
- * DriverClientOptions#RETURN_WHEN}). Flink builds the submission context and waits for the
- * ApplicationMaster in private methods; the client is the one seam.
+ * The YARN client Flink's deployment submits through: it remembers what it submitted so that a
+ * failed deployment can be cleaned up and named, and lets the deployment end once YARN has accepted
+ * the application ({@link DriverClientOptions#RETURN_WHEN}). Flink builds the submission context
+ * and waits for the ApplicationMaster in private methods; the client is the one seam.
  */
 final class DriverYarnClient extends YarnClientImpl {
 
     private volatile ApplicationId submitted;
-
-    private final Map<ApplicationAccessType, String> acls =
-            new EnumMap<>(ApplicationAccessType.class);
 
     private final boolean acceptedIsDeployed;
 
@@ -35,25 +28,11 @@ final class DriverYarnClient extends YarnClientImpl {
         acceptedIsDeployed =
                 flinkConfig.get(DriverClientOptions.RETURN_WHEN)
                         == DriverClientOptions.ReturnWhen.ACCEPTED;
-        flinkConfig
-                .getOptional(YarnApplicationOptions.VIEW_ACLS)
-                .ifPresent(v -> acls.put(ApplicationAccessType.VIEW_APP, v));
-        flinkConfig
-                .getOptional(YarnApplicationOptions.MODIFY_ACLS)
-                .ifPresent(v -> acls.put(ApplicationAccessType.MODIFY_APP, v));
     }
 
     @Override
     public ApplicationId submitApplication(ApplicationSubmissionContext context)
             throws YarnException, IOException {
-        if (!acls.isEmpty() && context.getAMContainerSpec() != null) {
-            Map<ApplicationAccessType, String> merged = new EnumMap<>(ApplicationAccessType.class);
-            if (context.getAMContainerSpec().getApplicationACLs() != null) {
-                merged.putAll(context.getAMContainerSpec().getApplicationACLs());
-            }
-            merged.putAll(acls);
-            context.getAMContainerSpec().setApplicationACLs(merged);
-        }
         submitted = context.getApplicationId();
         return super.submitApplication(context);
     }

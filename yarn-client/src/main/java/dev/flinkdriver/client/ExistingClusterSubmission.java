@@ -16,7 +16,6 @@ import org.apache.flink.configuration.IllegalConfigurationException;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
 import org.apache.flink.runtime.jobgraph.JobGraph;
-import org.apache.flink.yarn.Utils;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -30,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -102,6 +102,7 @@ final class ExistingClusterSubmission {
         Configuration clientConfig = new Configuration(effective);
         clientConfig.set(RestOptions.ADDRESS, rest.getHost());
         clientConfig.set(RestOptions.PORT, port(rest));
+        boundRetries(clientConfig);
         LOG.info("Submitting driver job {} of {} to {}", driverJobId, name, restUrl);
         try (RestClusterClient<StandaloneClusterId> client =
                 new RestClusterClient<>(clientConfig, StandaloneClusterId.getInstance())) {
@@ -120,6 +121,24 @@ final class ExistingClusterSubmission {
         out.println(resourceNote);
         out.println("Follow it with: " + restUrl + "/jobs/" + driverJobId);
         return 0;
+    }
+
+    /**
+     * A cluster that does not answer is given up on after {@link
+     * DriverClientOptions#CONNECT_TIMEOUT}, not after Flink's 20 retries 3 s apart.
+     */
+    private static void boundRetries(Configuration clientConfig) {
+        Duration timeout = clientConfig.get(DriverClientOptions.CONNECT_TIMEOUT);
+        Duration delay = Duration.ofSeconds(1);
+        if (!clientConfig.contains(RestOptions.CONNECTION_TIMEOUT)) {
+            clientConfig.set(RestOptions.CONNECTION_TIMEOUT, timeout);
+        }
+        if (!clientConfig.contains(RestOptions.RETRY_MAX_ATTEMPTS)
+                && !clientConfig.contains(RestOptions.RETRY_DELAY)) {
+            clientConfig.set(RestOptions.RETRY_DELAY, delay);
+            clientConfig.set(
+                    RestOptions.RETRY_MAX_ATTEMPTS, (int) (timeout.toMillis() / delay.toMillis()));
+        }
     }
 
     /** One line: the driver's resource options are not reserved on an existing cluster. */
@@ -153,9 +172,7 @@ final class ExistingClusterSubmission {
         } catch (IllegalArgumentException e) {
             throw CliException.usage("Invalid YARN application id " + id);
         }
-        YarnClient yarnClient = YarnClient.createYarnClient();
-        yarnClient.init(Utils.getYarnAndHadoopConfiguration(effective));
-        yarnClient.start();
+        YarnClient yarnClient = YarnClients.start(effective);
         try {
             ApplicationReport report;
             try {

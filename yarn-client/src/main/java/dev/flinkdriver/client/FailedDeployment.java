@@ -2,10 +2,7 @@ package dev.flinkdriver.client;
 
 import org.apache.flink.client.deployment.ClusterDeploymentException;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.yarn.configuration.YarnConfigOptions;
 
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 
 import org.slf4j.Logger;
@@ -13,9 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * After Flink's deployment failed (Flink has killed the application): removes its staging files and
- * names the application and where its logs are. Flink's own clean-up resolves the staging directory
- * on the default file system and misses a staging directory elsewhere, such as the local YARN's lib
- * cache file system.
+ * names the application and where its logs are.
  */
 final class FailedDeployment {
 
@@ -37,7 +32,7 @@ final class FailedDeployment {
                     "Could not deploy the driver application: " + cause,
                     failure);
         }
-        deleteStaging(descriptor, effective, id);
+        StagingDirectory.delete(effective, descriptor.getYarnClient().getConfig(), id);
         return new CliException(
                 CliException.FAILURE,
                 "Driver application "
@@ -50,23 +45,5 @@ final class FailedDeployment {
                         + id
                         + "/ on the NodeManager (local YARN: var/local-yarn/container-logs/)",
                 failure);
-    }
-
-    private static void deleteStaging(
-            DriverClusterDescriptor descriptor, Configuration effective, ApplicationId id) {
-        try {
-            String root = effective.get(YarnConfigOptions.STAGING_DIRECTORY);
-            Path staging =
-                    root != null
-                            ? new Path(root, ".flink/" + id)
-                            : new Path(
-                                    FileSystem.get(descriptor.getYarnClient().getConfig())
-                                            .getHomeDirectory(),
-                                    ".flink/" + id);
-            FileSystem fs = staging.getFileSystem(descriptor.getYarnClient().getConfig());
-            fs.delete(staging, true);
-        } catch (Exception e) {
-            LOG.warn("Could not delete the staging files of {}", id, e);
-        }
     }
 }

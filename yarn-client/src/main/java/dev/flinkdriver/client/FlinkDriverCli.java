@@ -6,6 +6,9 @@ import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.runtime.security.SecurityConfiguration;
 import org.apache.flink.runtime.security.SecurityUtils;
 import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.util.TimeUtils;
+
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,9 +67,11 @@ public final class FlinkDriverCli {
                         e.printStackTrace(err);
                     }
                 });
+        // Filled once loaded, and read by the error message of an unreachable YARN.
+        Configuration config = new Configuration();
         try {
             String confDir = CliFrontend.getConfigurationDirectoryFromEnv();
-            Configuration config = GlobalConfiguration.loadConfiguration(confDir);
+            config.addAll(GlobalConfiguration.loadConfiguration(confDir));
             SecurityUtils.install(new SecurityConfiguration(config));
             return SecurityUtils.getInstalledContext()
                     .runSecured(() -> dispatch(args, config, confDir, out));
@@ -78,7 +83,7 @@ public final class FlinkDriverCli {
                     ExceptionUtils.findThrowable(t, ConnectException.class);
             String message =
                     cliError.map(Throwable::getMessage)
-                            .or(() -> unreachable.map(FlinkDriverCli::unreachableYarn))
+                            .or(() -> unreachable.map(e -> unreachableYarn(e, config)))
                             .orElseGet(() -> DriverRunCommand.rootMessage(t));
             err.println("flink-driver: " + message);
             if (verbose) {
@@ -97,20 +102,21 @@ public final class FlinkDriverCli {
             case "status":
                 return new StatusCommand(config, out).run(params);
             case "list":
-                if (onlyDriverListArgs(params)) {
+                if (CommandArgs.isOwn(params, CommandArgs.ALL, CommandArgs.OUTPUT)) {
                     return new ListCommand(config, out).run(params);
                 }
                 break; // with -m, -yid, -r, ...: Flink's own list of a cluster's jobs
             case "cancel":
                 if (isYarnApplicationId(params)) {
-                    return new CancelCommand(config, out).run(params);
+                    return new CancelCommand(config, confDir, workDir(), out).run(params);
                 }
                 break; // a Flink job id: Flink's own cancel
             default:
                 break;
         }
         if (action.equals("run")) {
-            DriverArgs.Normalized normalized = DriverArgs.normalize(params);
+            DriverArgs.Normalized normalized =
+                    DriverArgs.normalize(params, DriverRunCommand.runOptions(config, confDir));
             if (normalized.driverMode()) {
                 return new DriverRunCommand(config, confDir, workDir(), out).run(normalized.args());
             }
@@ -126,31 +132,32 @@ public final class FlinkDriverCli {
                 .parseAndRun(args.toArray(String[]::new));
     }
 
-    private static String unreachableYarn(ConnectException e) {
+    private static String unreachableYarn(ConnectException e, Configuration config) {
         String m = String.valueOf(e.getMessage());
         int details = m.indexOf("; For more details");
-        return "Cannot reach YARN's ResourceManager ("
+        return "Cannot reach YARN's ResourceManager at "
+                + YarnClients.configuration(config).get(YarnConfiguration.RM_ADDRESS)
+                + " within "
+                + TimeUtils.formatWithHighestUnit(config.get(DriverClientOptions.CONNECT_TIMEOUT))
+                + " ("
                 + (details > 0 ? m.substring(0, details) : m)
                 + "). Set HADOOP_CONF_DIR to your cluster's configuration, or start bin/local-yarn.";
-    }
-
-    private static boolean onlyDriverListArgs(String[] params) {
-        for (int i = 0; i < params.length; i++) {
-            if (params[i].equals("--output") && i + 1 < params.length) {
-                i++;
-            } else if (!params[i].equals("--all")) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean isYarnApplicationId(String[] params) {
         return params.length > 0 && params[params.length - 1].startsWith("application_");
     }
 
-    /** Client-side scratch space of the distribution (archives being uploaded, staging). */
+    /**
+     * Client-side scratch space (archives being uploaded, staging on a local file system): the
+     * distribution's {@code var/}, or {@code FLINK_DRIVER_WORK_DIR}, so that tests keep their state
+     * apart from the user's applications.
+     */
     private static Path workDir() {
+        String workDir = System.getenv("FLINK_DRIVER_WORK_DIR");
+        if (workDir != null && !workDir.isBlank()) {
+            return Path.of(workDir);
+        }
         String home = System.getenv("FLINK_DRIVER_HOME");
         return (home != null ? Path.of(home) : Path.of(System.getProperty("user.dir")))
                 .resolve("var");

@@ -29,12 +29,12 @@ final class ListCommand {
     }
 
     int run(String[] args) throws Exception {
-        CommandArgs a = CommandArgs.parse(args, List.of("--all"), List.of("--output"));
+        CommandArgs a = CommandArgs.parse(args, CommandArgs.ALL, CommandArgs.OUTPUT);
         if (!a.positional().isEmpty()) {
             throw CliException.usage("Usage: flink-driver list [--all] [--output json]");
         }
         EnumSet<YarnApplicationState> states =
-                a.has("--all")
+                a.has(CommandArgs.ALL)
                         ? EnumSet.allOf(YarnApplicationState.class)
                         : EnumSet.complementOf(StatusCommand.TERMINAL);
         try (YarnClient yarn = YarnClients.start(flinkConfig)) {

@@ -11,6 +11,9 @@ import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +26,8 @@ import java.util.List;
  * until YARN records a final state and exits 0 only for SUCCEEDED.
  */
 final class StatusCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusCommand.class);
 
     static final EnumSet<YarnApplicationState> TERMINAL =
             EnumSet.of(
@@ -39,7 +44,7 @@ final class StatusCommand {
     }
 
     int run(String[] args) throws Exception {
-        CommandArgs a = CommandArgs.parse(args, List.of("--wait"), List.of("--output"));
+        CommandArgs a = CommandArgs.parse(args, CommandArgs.WAIT, CommandArgs.OUTPUT);
         if (a.positional().size() != 1) {
             throw CliException.usage(
                     "Usage: flink-driver status <applicationId> [--wait] [--output json]");
@@ -48,7 +53,7 @@ final class StatusCommand {
         ApplicationId id = YarnClients.parseId(a.positional().get(0));
         try (YarnClient yarn = YarnClients.start(flinkConfig)) {
             ApplicationReport report = YarnClients.report(yarn, id);
-            if (a.has("--wait")) {
+            if (a.has(CommandArgs.WAIT)) {
                 while (!TERMINAL.contains(report.getYarnApplicationState())) {
                     Thread.sleep(Duration.ofSeconds(1).toMillis());
                     report = YarnClients.report(yarn, id);
@@ -61,7 +66,7 @@ final class StatusCommand {
                 print(report, jobs);
             }
             boolean failedWait =
-                    a.has("--wait")
+                    a.has(CommandArgs.WAIT)
                             && report.getFinalApplicationStatus()
                                     != FinalApplicationStatus.SUCCEEDED;
             return failedWait ? CliException.FAILURE : 0;
@@ -69,13 +74,14 @@ final class StatusCommand {
     }
 
     /** Jobs are known while the application's Flink REST API runs; afterwards YARN's summary. */
-    private static List<DriverJobsView.Job> jobs(ApplicationReport r) {
+    private List<DriverJobsView.Job> jobs(ApplicationReport r) {
         if (r.getYarnApplicationState() != YarnApplicationState.RUNNING) {
             return List.of();
         }
-        try {
-            return DriverJobsView.fetch(r.getOriginalTrackingUrl(), r.getName());
+        try (DriverClusterRest rest = DriverClusterRest.of(flinkConfig, r)) {
+            return DriverJobsView.of(r.getApplicationId(), rest.jobs());
         } catch (Exception e) {
+            LOG.debug("No jobs from the REST API of {}", r.getApplicationId(), e);
             return List.of();
         }
     }
@@ -122,10 +128,10 @@ final class StatusCommand {
         ArrayNode array = n.putArray("jobs");
         for (DriverJobsView.Job j : jobs) {
             ObjectNode jn = array.addObject();
-            jn.put("id", j.id());
+            jn.put("id", j.id().toString());
             jn.put("name", j.name());
             jn.put("state", j.state());
-            jn.put("livingPriority", j.priority());
+            jn.put("livingPriority", j.priority().name());
             jn.put("startTime", j.startMillis());
             jn.put("durationMs", j.durationMillis());
         }

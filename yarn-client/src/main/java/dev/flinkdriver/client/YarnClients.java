@@ -3,6 +3,7 @@ package dev.flinkdriver.client;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.yarn.Utils;
 
+import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.client.api.YarnClient;
@@ -15,31 +16,52 @@ final class YarnClients {
     private YarnClients() {}
 
     static YarnClient start(Configuration flinkConfig) {
+        return start(configuration(flinkConfig));
+    }
+
+    static YarnClient start(YarnConfiguration configuration) {
         YarnClient yarn = YarnClient.createYarnClient();
-        yarn.init(configuration(flinkConfig));
+        yarn.init(configuration);
         yarn.start();
         return yarn;
     }
 
     /**
-     * The client's YARN configuration. Unless configured otherwise, a ResourceManager that does not
-     * answer is given up on after 20 s instead of YARN's 15 minutes: a CLI should say so.
+     * The client's YARN configuration, with a ResourceManager that does not answer given up on
+     * after {@link DriverClientOptions#CONNECT_TIMEOUT} instead of Hadoop's retries for minutes: a
+     * command line tool should say within seconds that YARN cannot be reached. Keys the Hadoop
+     * configuration sets itself are left alone.
      */
     static YarnConfiguration configuration(Configuration flinkConfig) {
         YarnConfiguration conf = Utils.getYarnAndHadoopConfiguration(flinkConfig);
-        if (conf.get(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS) == null
-                || isDefault(conf, YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS)) {
-            conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, 20_000);
-            conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_RETRY_INTERVAL_MS, 2_000);
-        }
+        long timeout = Math.max(1, flinkConfig.get(DriverClientOptions.CONNECT_TIMEOUT).toMillis());
+        setUnlessConfigured(conf, YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, timeout);
+        setUnlessConfigured(
+                conf,
+                YarnConfiguration.RESOURCEMANAGER_CONNECT_RETRY_INTERVAL_MS,
+                Math.min(1_000, timeout));
+        // Each ResourceManager connect attempt would otherwise retry on its own (10 times a
+        // second apart, 45 times on a connect timeout of 20 s) inside every retry above.
+        setUnlessConfigured(
+                conf, CommonConfigurationKeysPublic.IPC_CLIENT_CONNECT_TIMEOUT_KEY, timeout);
+        setUnlessConfigured(
+                conf, CommonConfigurationKeysPublic.IPC_CLIENT_CONNECT_MAX_RETRIES_KEY, 0);
+        setUnlessConfigured(
+                conf,
+                CommonConfigurationKeysPublic.IPC_CLIENT_CONNECT_MAX_RETRIES_ON_SOCKET_TIMEOUTS_KEY,
+                0);
         return conf;
     }
 
-    private static boolean isDefault(YarnConfiguration conf, String key) {
+    private static void setUnlessConfigured(YarnConfiguration conf, String key, long value) {
         String[] sources = conf.getPropertySources(key);
-        return sources == null
-                || sources.length == 0
-                || sources[sources.length - 1].equals("yarn-default.xml");
+        boolean fromDefaults =
+                sources == null
+                        || sources.length == 0
+                        || sources[sources.length - 1].endsWith("-default.xml");
+        if (fromDefaults) {
+            conf.setLong(key, value);
+        }
     }
 
     static ApplicationId parseId(String id) throws CliException {

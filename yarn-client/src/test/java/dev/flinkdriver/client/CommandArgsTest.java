@@ -2,8 +2,6 @@ package dev.flinkdriver.client;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,29 +12,50 @@ class CommandArgsTest {
         CommandArgs a =
                 CommandArgs.parse(
                         new String[] {"application_1_2", "--wait", "--output", "json"},
-                        List.of("--wait"),
-                        List.of("--output"));
+                        CommandArgs.WAIT,
+                        CommandArgs.OUTPUT);
         assertThat(a.positional()).containsExactly("application_1_2");
-        assertThat(a.has("--wait")).isTrue();
+        assertThat(a.has(CommandArgs.WAIT)).isTrue();
         assertThat(a.json()).isTrue();
     }
 
     @Test
     void unknownOptionsAndOutputsAreUsageErrors() {
-        assertThatThrownBy(() -> CommandArgs.parse(new String[] {"-x"}, List.of(), List.of()))
+        assertThatThrownBy(() -> CommandArgs.parse(new String[] {"-x"}))
                 .isInstanceOf(CliException.class)
                 .hasMessage("Unknown option -x");
+        assertThatThrownBy(() -> CommandArgs.parse(new String[] {"--wai"}, CommandArgs.WAIT))
+                .as("no partial matching")
+                .hasMessage("Unknown option --wai");
         assertThatThrownBy(
                         () ->
                                 CommandArgs.parse(
-                                        new String[] {"--output", "xml"},
-                                        List.of(),
-                                        List.of("--output")))
+                                        new String[] {"--output", "xml"}, CommandArgs.OUTPUT))
                 .hasMessageContaining("json or text");
-        assertThatThrownBy(
-                        () ->
-                                CommandArgs.parse(
-                                        new String[] {"--output"}, List.of(), List.of("--output")))
+        assertThatThrownBy(() -> CommandArgs.parse(new String[] {"--output"}, CommandArgs.OUTPUT))
                 .hasMessageContaining("needs a value");
+    }
+
+    @Test
+    void flinksOwnListIsNotDriverModes() {
+        assertThat(CommandArgs.isOwn(new String[] {}, CommandArgs.ALL, CommandArgs.OUTPUT))
+                .isTrue();
+        assertThat(
+                        CommandArgs.isOwn(
+                                new String[] {"--all", "--output", "json"},
+                                CommandArgs.ALL,
+                                CommandArgs.OUTPUT))
+                .isTrue();
+        assertThat(CommandArgs.isOwn(new String[] {"--output"}, CommandArgs.OUTPUT))
+                .as("ours, and a usage error")
+                .isTrue();
+        assertThat(
+                        CommandArgs.isOwn(
+                                new String[] {"-m", "host:8081"},
+                                CommandArgs.ALL,
+                                CommandArgs.OUTPUT))
+                .isFalse();
+        assertThat(CommandArgs.isOwn(new String[] {"-r"}, CommandArgs.ALL, CommandArgs.OUTPUT))
+                .isFalse();
     }
 }

@@ -1,11 +1,22 @@
 package dev.flinkdriver.client;
 
+import org.apache.flink.client.cli.CliFrontend;
+import org.apache.flink.configuration.GlobalConfiguration;
+
+import org.apache.commons.cli.Options;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DriverArgsTest {
+
+    /** As bin/flink-driver builds them, from the unit tests' FLINK_CONF_DIR. */
+    private static final Options RUN_OPTIONS =
+            DriverRunCommand.runOptions(
+                    GlobalConfiguration.loadConfiguration(
+                            CliFrontend.getConfigurationDirectoryFromEnv()),
+                    CliFrontend.getConfigurationDirectoryFromEnv());
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(
@@ -22,9 +33,15 @@ class DriverArgsTest {
                 "-c com.acme.Main -D app.jar -D | -c com.acme.Main --driver app.jar -D | true",
                 "-yD k=v -D app.jar | -yD k=v --driver app.jar | true",
                 "--driverheapmemory 1024 -D app.jar a b | --driverheapmemory 1024 --driver app.jar a b | true",
+                // the values of Flink's own and its YARN command line's options are no jar either
+                "-yqu batch -D app.jar | -yqu batch --driver app.jar | true",
+                "--yarnname n -ys 2 -D app.jar | --yarnname n -ys 2 --driver app.jar | true",
+                "-s /sp -z ns -e yarn-session -D app.jar | -s /sp -z ns -e yarn-session --driver app.jar | true",
+                // options without a value are followed by the next option or the jar
+                "-n -sae -D app.jar | -n -sae --driver app.jar | true",
             })
     void bareDIsDriverModeAndDynamicPropertiesStay(String in, String out, boolean driver) {
-        DriverArgs.Normalized n = DriverArgs.normalize(in.split(" "));
+        DriverArgs.Normalized n = DriverArgs.normalize(in.split(" "), RUN_OPTIONS);
         assertThat(String.join(" ", n.args())).isEqualTo(out);
         assertThat(n.driverMode()).isEqualTo(driver);
     }

@@ -96,6 +96,19 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
         return configuration;
     }
 
+    /** The driver's Flink application id follows from its YARN id, unless configured. */
+    static Configuration withApplicationId(Configuration configuration, Map<String, String> env) {
+        if (!configuration.contains(DriverOptions.APPLICATION_ID)) {
+            DriverApplicationIds.yarnApplicationOf(env)
+                    .map(DriverApplicationIds::of)
+                    .ifPresent(
+                            id ->
+                                    configuration.set(
+                                            DriverOptions.APPLICATION_ID, id.toHexString()));
+        }
+        return configuration;
+    }
+
     public static void main(String[] args) {
         EnvironmentInformation.logEnvironmentInfo(
                 LOG, YarnDriverClusterEntrypoint.class.getSimpleName(), args);
@@ -122,6 +135,7 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
                 YarnEntrypointUtils.loadConfiguration(workingDirectory, dynamicParameters, env);
         ClusterEntrypoint.runClusterEntrypoint(
                 new YarnDriverClusterEntrypoint(
-                        withPrewarmedTaskManagers(configuration), Path.of(workingDirectory)));
+                        withApplicationId(withPrewarmedTaskManagers(configuration), env),
+                        Path.of(workingDirectory)));
     }
 }

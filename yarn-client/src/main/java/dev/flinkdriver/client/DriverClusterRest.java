@@ -1,0 +1,78 @@
+package dev.flinkdriver.client;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.messages.webmonitor.JobDetails;
+import org.apache.flink.runtime.rest.RestClient;
+import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
+import org.apache.flink.runtime.rest.messages.JobCancellationHeaders;
+import org.apache.flink.runtime.rest.messages.JobCancellationMessageParameters;
+import org.apache.flink.runtime.rest.messages.JobsOverviewHeaders;
+import org.apache.flink.runtime.rest.messages.TerminationModeQueryParameter;
+import org.apache.flink.util.concurrent.Executors;
+
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Flink's REST API of a running driver cluster, through Flink's own {@link RestClient} and message
+ * headers, at the address the ApplicationMaster registered with YARN (as Flink's {@code
+ * YarnClusterDescriptor#retrieve} finds it). Bounded: a JobManager that does not answer is given up
+ * on within seconds.
+ */
+final class DriverClusterRest implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final RestClient client;
+    private final String host;
+    private final int port;
+
+    private DriverClusterRest(RestClient client, String host, int port) {
+        this.client = client;
+        this.host = host;
+        this.port = port;
+    }
+
+    /** The REST API of the running application of this report. */
+    static DriverClusterRest of(Configuration flinkConfig, ApplicationReport report)
+            throws Exception {
+        Configuration config = new Configuration(flinkConfig);
+        config.set(RestOptions.CONNECTION_TIMEOUT, Duration.ofSeconds(5));
+        config.set(RestOptions.IDLENESS_TIMEOUT, TIMEOUT);
+        return new DriverClusterRest(
+                new RestClient(config, Executors.directExecutor()),
+                report.getHost(),
+                report.getRpcPort());
+    }
+
+    Collection<JobDetails> jobs() throws Exception {
+        return client.sendRequest(host, port, JobsOverviewHeaders.getInstance())
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .getJobs();
+    }
+
+    void cancel(JobID job) throws Exception {
+        JobCancellationMessageParameters parameters =
+                new JobCancellationMessageParameters()
+                        .resolveJobId(job)
+                        .resolveTerminationMode(
+                                TerminationModeQueryParameter.TerminationMode.CANCEL);
+        client.sendRequest(
+                        host,
+                        port,
+                        JobCancellationHeaders.getInstance(),
+                        parameters,
+                        EmptyRequestBody.getInstance())
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        client.closeAsync();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.flinkdriver.client;
+
+import dev.flinkdriver.dispatcher.LivingPriority;
+import dev.flinkdriver.entrypoint.DriverApplicationIds;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.messages.webmonitor.JobDetails;
+
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DriverJobsViewTest {
+
+    private static final ApplicationId APP = ApplicationId.newInstance(1764460000000L, 7);
+
+    @Test
+    void theDriverJobIsKnownByItsIdWhateverItsName() {
+        JobID driver = DriverApplicationIds.driverJobOf(APP);
+        List<DriverJobsView.Job> jobs =
+                DriverJobsView.of(
+                        APP,
+                        List.of(
+                                job(new JobID(), "renamed: [daemon] metrics", 3),
+                                job(new JobID(), "renamed: wordcount", 2),
+                                job(driver, "a name unlike the application's", 1),
+                                job(new JobID(), "Flink Driver: com.acme.Main", 4)));
+
+        assertThat(jobs)
+                .extracting(DriverJobsView.Job::priority)
+                .containsExactly(
+                        LivingPriority.DRIVER,
+                        LivingPriority.NORMAL,
+                        LivingPriority.DAEMON,
+                        LivingPriority.NORMAL);
+        assertThat(jobs.get(0).id()).isEqualTo(driver);
+    }
+
+    private static JobDetails job(JobID id, String name, long start) {
+        return new JobDetails(
+                id,
+                name,
+                start,
+                -1,
+                10,
+                JobStatus.RUNNING,
+                start,
+                new int[ExecutionState.values().length],
+                1);
+    }
+}
