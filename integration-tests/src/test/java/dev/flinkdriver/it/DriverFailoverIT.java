@@ -77,7 +77,16 @@ class DriverFailoverIT {
         kill(awaitPid(dir.resolve("main-1")));
         await().atMost(STEP_TIMEOUT).until(() -> Files.exists(dir.resolve("main-2")));
         List<ContainerReport> after = driverContainers(id);
+        FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id.toString());
+        FlinkDriverCommand.Result json =
+                FlinkDriverCommand.run("status", id.toString(), "--output", "json");
         Files.writeString(dir.resolve("release"), "");
+
+        assertThat(status.stdout())
+                .as("status shows the driver's attempt and why it restarted")
+                .contains("Driver:       attempt 2, restarted after: ")
+                .contains(before.get(0).getContainerId().toString());
+        assertThat(json.stdout()).contains("\"driver\":{\"attempt\":2,\"lastRestartCause\":\"");
 
         assertThat(after)
                 .as("YARN released the lost driver container; a new one of its size runs")

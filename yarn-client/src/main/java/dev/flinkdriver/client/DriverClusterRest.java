@@ -56,6 +56,11 @@ final class DriverClusterRest implements AutoCloseable {
                 .getJobs();
     }
 
+    /** The driver job's attempt; {@code failed}: the driver job has FAILED. */
+    DriverAttempt driverAttempt(JobID driverJob, boolean failed) throws Exception {
+        return DriverAttempt.fetch(client, host, port, driverJob, failed, TIMEOUT);
+    }
+
     void cancel(JobID job) throws Exception {
         JobCancellationMessageParameters parameters =
                 new JobCancellationMessageParameters()

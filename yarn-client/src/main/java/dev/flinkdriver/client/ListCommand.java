@@ -44,7 +44,7 @@ final class ListCommand {
                             .toList();
             if (a.json()) {
                 ArrayNode array = new ObjectMapper().createArrayNode();
-                apps.forEach(r -> array.add(StatusCommand.toJson(r, List.of())));
+                apps.forEach(r -> array.add(StatusCommand.toJson(r, StatusCommand.Live.NONE)));
                 out.println(array);
             } else {
                 for (ApplicationReport r : apps) {

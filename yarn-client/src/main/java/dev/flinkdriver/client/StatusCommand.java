@@ -14,6 +14,8 @@ import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.annotation.Nullable;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,11 +61,11 @@ final class StatusCommand {
                     report = YarnClients.report(yarn, id);
                 }
             }
-            List<DriverJobsView.Job> jobs = jobs(report);
+            Live live = live(report);
             if (json) {
-                out.println(toJson(report, jobs));
+                out.println(toJson(report, live));
             } else {
-                print(report, jobs);
+                print(report, live);
             }
             boolean failedWait =
                     a.has(CommandArgs.WAIT)
@@ -73,20 +75,37 @@ final class StatusCommand {
         }
     }
 
+    /**
+     * What the running JobManager tells: the jobs, and which attempt of the driver runs main().
+     *
+     * @param driver null when the driver job is not known (yet, or any more)
+     */
+    record Live(List<DriverJobsView.Job> jobs, @Nullable DriverAttempt driver) {
+        static final Live NONE = new Live(List.of(), null);
+    }
+
     /** Jobs are known while the application's Flink REST API runs; afterwards YARN's summary. */
-    private List<DriverJobsView.Job> jobs(ApplicationReport r) {
+    private Live live(ApplicationReport r) {
         if (r.getYarnApplicationState() != YarnApplicationState.RUNNING) {
-            return List.of();
+            return Live.NONE;
         }
         try (DriverClusterRest rest = DriverClusterRest.of(flinkConfig, r)) {
-            return DriverJobsView.of(r.getApplicationId(), rest.jobs());
+            List<DriverJobsView.Job> jobs = DriverJobsView.of(r.getApplicationId(), rest.jobs());
+            DriverAttempt attempt = null;
+            for (DriverJobsView.Job job : jobs) {
+                if (job.isDriver()) {
+                    attempt = rest.driverAttempt(job.id(), job.state().equals("FAILED"));
+                }
+            }
+            return new Live(jobs, attempt);
         } catch (Exception e) {
             LOG.debug("No jobs from the REST API of {}", r.getApplicationId(), e);
-            return List.of();
+            return Live.NONE;
         }
     }
 
-    private void print(ApplicationReport r, List<DriverJobsView.Job> jobs) {
+    private void print(ApplicationReport r, Live live) {
+        List<DriverJobsView.Job> jobs = live.jobs();
         out.printf("Application:  %s (%s)%n", r.getApplicationId(), r.getName());
         out.printf("State:        %s%n", r.getYarnApplicationState());
         out.printf("Final status: %s%n", r.getFinalApplicationStatus());
@@ -97,6 +116,15 @@ final class StatusCommand {
         out.printf(
                 "Diagnostics:  %s%n",
                 diagnostics == null || diagnostics.isBlank() ? "-" : diagnostics.strip());
+        DriverAttempt driver = live.driver();
+        if (driver != null) {
+            out.printf(
+                    "Driver:       attempt %d%s%n",
+                    driver.number(),
+                    driver.lastRestartCause() == null
+                            ? ""
+                            : ", restarted after: " + driver.lastRestartCause());
+        }
         if (!jobs.isEmpty()) {
             out.printf(
                     "%nJobs:%n  %-10s %-8s %-20s %10s  %s%n",
@@ -113,7 +141,7 @@ final class StatusCommand {
         }
     }
 
-    static ObjectNode toJson(ApplicationReport r, List<DriverJobsView.Job> jobs) {
+    static ObjectNode toJson(ApplicationReport r, Live live) {
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("id", r.getApplicationId().toString());
         n.put("name", r.getName());
@@ -125,8 +153,13 @@ final class StatusCommand {
         n.put("diagnostics", r.getDiagnostics());
         n.put("startTime", r.getStartTime());
         n.put("finishTime", r.getFinishTime());
+        if (live.driver() != null) {
+            ObjectNode driver = n.putObject("driver");
+            driver.put("attempt", live.driver().number());
+            driver.put("lastRestartCause", live.driver().lastRestartCause());
+        }
         ArrayNode array = n.putArray("jobs");
-        for (DriverJobsView.Job j : jobs) {
+        for (DriverJobsView.Job j : live.jobs()) {
             ObjectNode jn = array.addObject();
             jn.put("id", j.id().toString());
             jn.put("name", j.name());
