@@ -34,12 +34,12 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(TestYarn.class)
 class DriverFailoverIT {
 
-    private static final Duration APP_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration APP_TIMEOUT = Duration.ofMinutes(6);
 
-    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(4);
 
     @Test
-    @Timeout(value = 6, unit = MINUTES)
+    @Timeout(value = 15, unit = MINUTES)
     void driverLostAfterJob2RunsMainAgainWithoutRunningAJobTwice() throws Exception {
         Path dir = traceDir("after-job-2");
         ApplicationId id = submit(dir, "after-job-2");
@@ -64,7 +64,7 @@ class DriverFailoverIT {
     }
 
     @Test
-    @Timeout(value = 6, unit = MINUTES)
+    @Timeout(value = 15, unit = MINUTES)
     void driverLostWhileJob3RunsAttachesToJob3AndTheDaemonJobInANewDriverContainer()
             throws Exception {
         Path dir = traceDir("during-job-3");
@@ -109,7 +109,7 @@ class DriverFailoverIT {
     }
 
     @Test
-    @Timeout(value = 6, unit = MINUTES)
+    @Timeout(value = 15, unit = MINUTES)
     void aRestartedMainThatSubmitsOtherJobsFailsTheApplicationNamingBoth() throws Exception {
         Path dir = traceDir("other-jobs");
         ApplicationId id = submit(dir, "other-jobs");
@@ -126,7 +126,7 @@ class DriverFailoverIT {
     }
 
     @Test
-    @Timeout(value = 6, unit = MINUTES)
+    @Timeout(value = 15, unit = MINUTES)
     void aLostUserTaskManagerRestartsTheUserJobNotTheDriver() throws Exception {
         Path dir = traceDir("kill-user-task");
         ApplicationId id = submit(dir, "kill-user-task");
@@ -143,7 +143,7 @@ class DriverFailoverIT {
     }
 
     @Test
-    @Timeout(value = 6, unit = MINUTES)
+    @Timeout(value = 15, unit = MINUTES)
     void systemExitInMainFailsTheApplicationAtOnceWithoutARestart() throws Exception {
         Path dir = traceDir("exit");
         ApplicationId id = submit(dir, "exit");
