@@ -70,6 +70,7 @@ final class DriverArgs {
                     "--drivercpus",
                     "--libjars",
                     "--file",
+                    "--sql",
                     "-py",
                     "--python",
                     "-pyfs",
