@@ -121,7 +121,15 @@ class SqlDriverIT {
                 .contains("Flink SQL [orders.sql:16]> INSERT INTO totals")
                 .containsPattern("\\| +apple \\| +2 \\|")
                 .containsPattern("\\| +pear \\| +1 \\|");
-        assertThat(finishedJobs(DriverModeIT.jobManagerLog(id), end.getName())).hasSize(3);
+        String prefix = "Flink Driver: orders.sql: ";
+        assertThat(finishedJobs(DriverModeIT.jobManagerLog(id), end.getName()))
+                .hasSize(3)
+                .contains(
+                        prefix + "insert-into_default_catalog.default_database.totals",
+                        prefix
+                                + "insert-into_default_catalog.default_database.big,"
+                                + "default_catalog.default_database.small")
+                .anyMatch(job -> job.startsWith(prefix + "SELECT `orders`.`product`"));
         assertThat(launcherJarsLeft()).isEmpty();
     }
 
@@ -211,17 +219,21 @@ class SqlDriverIT {
 
     /**
      * Names of the jobs main() submitted that the JobManager saw finish, in order: those named
-     * {@code <application name>: ...} (the driver job itself is named like the application).
+     * {@code <application name>: ...} (the driver job itself is named like the application). A
+     * query's job is named after its SQL, over several log lines; they are joined by spaces.
      */
     static List<String> finishedJobs(String jobManagerLog, String applicationName) {
         Pattern finished =
                 Pattern.compile(
-                        "Job (.*) \\([0-9a-f]{32}\\) switched from state RUNNING to FINISHED");
+                        "] - Job ((?:(?!\\n\\d{4}-\\d\\d-\\d\\d ).)*?) \\([0-9a-f]{32}\\)"
+                                + " switched from state RUNNING to FINISHED",
+                        Pattern.DOTALL);
         List<String> jobs = new ArrayList<>();
-        for (String line : jobManagerLog.lines().toList()) {
-            Matcher m = finished.matcher(line);
-            if (m.find() && m.group(1).startsWith(applicationName + ": ")) {
-                jobs.add(m.group(1));
+        Matcher m = finished.matcher(jobManagerLog);
+        while (m.find()) {
+            String name = m.group(1).replace('\n', ' ');
+            if (name.startsWith(applicationName + ": ")) {
+                jobs.add(name);
             }
         }
         return jobs;

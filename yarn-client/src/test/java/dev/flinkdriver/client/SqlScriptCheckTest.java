@@ -102,4 +102,10 @@ class SqlScriptCheckTest {
                         + "END;\n");
         assertThat(SqlScriptSubmission.check(script.toString())).isEqualTo(script);
     }
+
+    @Test
+    void theDistributionsExamplePipelinePassesTheChecks() throws Exception {
+        Path example = Path.of("../examples/src/main/sql/pipeline.sql").toAbsolutePath();
+        assertThat(SqlScriptSubmission.check(example.toString())).isEqualTo(example);
+    }
 }
