@@ -2,9 +2,11 @@ package dev.flinkdriver.sql;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ConfigurationUtils;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.ResultKind;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.config.TableConfigOptions;
@@ -14,7 +16,6 @@ import org.apache.flink.table.operations.EndStatementSetOperation;
 import org.apache.flink.table.operations.ModifyOperation;
 import org.apache.flink.table.operations.Operation;
 import org.apache.flink.table.operations.QueryOperation;
-import org.apache.flink.table.operations.StatementSetOperation;
 import org.apache.flink.table.operations.command.ResetOperation;
 import org.apache.flink.table.operations.command.SetOperation;
 
@@ -123,7 +124,10 @@ public final class SqlScriptDriver {
         }
         if (onlySettingsSoFar) {
             onlySettingsSoFar = false;
-            recreateForRuntimeMode(statement);
+            if (recreateForRuntimeMode(statement)) {
+                // parsed against the environment just replaced
+                operation = tEnv.getParser().parse(statement.padded()).get(0);
+            }
         }
         // SQL client style: BEGIN STATEMENT SET; INSERT ...; INSERT ...; END;
         if (operation instanceof BeginStatementSetOperation) {
@@ -144,13 +148,12 @@ public final class SqlScriptDriver {
             return;
         }
         TableResult result = tEnv.executeInternal(operation);
-        if (operation instanceof ModifyOperation || operation instanceof StatementSetOperation) {
+        if (!(operation instanceof QueryOperation) && result.getJobClient().isPresent()) {
+            // INSERT, statement sets, CREATE TABLE AS, EXECUTE PLAN: jobs writing somewhere.
             dml(statement, result);
-        } else if (operation instanceof QueryOperation || result.getJobClient().isPresent()) {
-            result.print(); // waits for the query's job to end
-        } else if (result.getResolvedSchema().getColumnCount() > 0
-                && !result.getResultKind().name().equals("SUCCESS")) {
-            result.print(); // SHOW, DESCRIBE, EXPLAIN
+        } else if (result.getResultKind() == ResultKind.SUCCESS_WITH_CONTENT) {
+            // A query (print() waits for its job to end), SHOW, DESCRIBE, EXPLAIN.
+            result.print();
         }
     }
 
@@ -168,8 +171,11 @@ public final class SqlScriptDriver {
 
     private void set(SetOperation set) {
         if (set.getKey().isEmpty()) {
+            // as Flink's log does: no passwords or keys on stdout
             Map<String, String> all =
-                    new LinkedHashMap<>(tEnv.getConfig().getConfiguration().toMap());
+                    new LinkedHashMap<>(
+                            ConfigurationUtils.hideSensitiveValues(
+                                    tEnv.getConfig().getConfiguration().toMap()));
             all.forEach((k, v) -> out.println("'" + k + "' = '" + v + "'"));
             return;
         }
@@ -190,7 +196,7 @@ public final class SqlScriptDriver {
      * a script (as in Flink's SQL client) takes effect by creating the environment again before the
      * first statement that is not a setting, when nothing but settings lives in it.
      */
-    private void recreateForRuntimeMode(SqlStatement statement) {
+    private boolean recreateForRuntimeMode(SqlStatement statement) {
         Configuration settings = tEnv.getConfig().getConfiguration();
         RuntimeExecutionMode wanted = tEnv.getConfig().get(ExecutionOptions.RUNTIME_MODE);
         boolean streaming = wanted == RuntimeExecutionMode.STREAMING;
@@ -202,7 +208,9 @@ public final class SqlScriptDriver {
             Configuration configuration = new Configuration(rootConfiguration);
             configuration.addAll(settings);
             tEnv = create(configuration);
+            return true;
         }
+        return false;
     }
 
     private TableEnvironmentInternal create(Configuration configuration) {

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(TestYarn.class)
 class SqlDriverIT {
 
-    private static final Duration APP_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration APP_TIMEOUT = Duration.ofMinutes(6);
 
     private static final EnumSet<YarnApplicationState> ALIVE =
             EnumSet.of(
@@ -42,7 +42,7 @@ class SqlDriverIT {
                     YarnApplicationState.RUNNING);
 
     @Test
-    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void tableProgramWithDmlSyncRunsThreePrefixedJobsInOrder() throws Exception {
         Path out = TestPaths.itDir().resolve("dml-sync-" + System.nanoTime());
         ApplicationId id =
@@ -67,7 +67,7 @@ class SqlDriverIT {
     }
 
     @Test
-    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void sqlScriptRunsAnInsertAStatementSetAndAQuery() throws Exception {
         Path dir = Files.createDirectories(TestPaths.itDir().resolve("sql-" + System.nanoTime()));
         Path script = dir.resolve("orders.sql");
@@ -134,7 +134,7 @@ class SqlDriverIT {
     }
 
     @Test
-    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void aStatementFailingAtRunTimeFailsTheApplicationNamingIt() throws Exception {
         Path dir = Files.createDirectories(TestPaths.itDir().resolve("sql-" + System.nanoTime()));
         Path script = dir.resolve("broken.sql");

@@ -27,13 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(TestYarn.class)
 class TableExamplesIT {
 
-    private static final Duration APP_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration APP_TIMEOUT = Duration.ofMinutes(6);
 
     private static final String PACKAGE = "org.apache.flink.table.examples.java.";
 
     /** GettingStartedExample collects its result and throws unless it is the expected one. */
     @Test
-    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void gettingStartedExampleSucceedsAndPrintsItsResult() throws Exception {
         ApplicationId id = runToSuccess("basics.GettingStartedExample");
         assertThat(driverOutput(id))
@@ -65,7 +65,7 @@ class TableExamplesIT {
                 "basics.UpdatingTopCityExample",
                 "functions.AdvancedFunctionsExample"
             })
-    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void tableExampleSucceeds(String example) throws Exception {
         runToSuccess(example);
     }
