@@ -23,4 +23,8 @@ final class TestPaths {
     static Path flinkExamplesJar() {
         return Path.of(System.getProperty("flinkdriver.flink.examples.jar"));
     }
+
+    static Path flinkTableExamplesJar() {
+        return Path.of(System.getProperty("flinkdriver.flink.table.examples.jar"));
+    }
 }

@@ -49,10 +49,20 @@ final class DriverCliOptions {
                     .desc("Files shipped with the application, readable from main() and tasks.")
                     .build();
 
+    static final Option SQL =
+            Option.builder()
+                    .longOpt("sql")
+                    .hasArg()
+                    .argName("script.sql")
+                    .desc(
+                            "Run a SQL script as the driver instead of a jar: its statements in"
+                                    + " order, each DML statement's job part of the application.")
+                    .build();
+
     private DriverCliOptions() {}
 
     static Options addTo(Options options) {
-        for (Option o : List.of(DRIVER, HEAP, DIRECT, NATIVE, CPUS, LIB_JARS, FILES)) {
+        for (Option o : List.of(DRIVER, HEAP, DIRECT, NATIVE, CPUS, LIB_JARS, FILES, SQL)) {
             options.addOption(o);
         }
         return options;

@@ -92,10 +92,13 @@ final class DriverRunCommand {
                     "-d/--detached cannot be combined with driver mode (-D/--driver): a driver"
                             + " application never needs its client");
         }
+        boolean sql = cl.hasOption(DriverCliOptions.SQL.getLongOpt());
         ProgramOptions programOptions;
         try {
             programOptions = ProgramOptions.create(cl);
-            programOptions.validate();
+            if (!sql) {
+                programOptions.validate(); // requires a jar
+            }
         } catch (CliArgsException e) {
             throw CliException.usage(e.getMessage());
         }
@@ -104,27 +107,84 @@ final class DriverRunCommand {
             // commons-cli stops at the first unknown option and takes it for the jar.
             throw CliException.usage("Unknown option " + programOptions.getJarFilePath());
         }
+        if (sql) {
+            if (programOptions.getJarFilePath() != null) {
+                throw CliException.usage(
+                        "--sql runs a SQL script instead of a jar; remove "
+                                + programOptions.getJarFilePath());
+            }
+            SqlScriptSubmission script =
+                    SqlScriptSubmission.prepare(
+                            cl.getOptionValue(DriverCliOptions.SQL.getLongOpt()),
+                            workDir.resolve("tmp"));
+            try {
+                return run(
+                        clis,
+                        frontend,
+                        cl,
+                        programOptions,
+                        script.launcherJar(),
+                        SqlScriptSubmission.mainClass(),
+                        script.programArgs(),
+                        script.script());
+            } finally {
+                script.delete();
+            }
+        }
         Path jar = existingFile(programOptions.getJarFilePath(), "application jar");
         requireJar(jar);
+        return run(clis, frontend, cl, programOptions, jar, null, null, null);
+    }
+
+    /**
+     * Deploys {@code jar}; with {@code sqlScript}, the SQL driver's launcher jar, its main class
+     * and arguments, and the script to ship.
+     */
+    private int run(
+            List<CustomCommandLine> clis,
+            CliFrontend frontend,
+            CommandLine cl,
+            ProgramOptions programOptions,
+            Path jar,
+            String sqlMainClass,
+            List<String> sqlArgs,
+            Path sqlScript)
+            throws Exception {
         requireSavepoint(programOptions.getSavepointRestoreSettings().getRestorePath());
         List<Path> libJars = files(cl.getOptionValue(DriverCliOptions.LIB_JARS.getLongOpt()));
         List<Path> shipped = files(cl.getOptionValue(DriverCliOptions.FILES.getLongOpt()));
+        if (sqlScript != null) {
+            shipped.add(sqlScript);
+        }
 
         Configuration effective = effectiveConfiguration(clis, frontend, cl, programOptions);
         DriverCliOptions.applyResources(cl, effective);
         shipFiles(effective, shipped);
-        String mainClass = mainClass(jar, programOptions, effective);
+        String mainClass =
+                sqlScript != null ? sqlMainClass : mainClass(jar, programOptions, effective);
+        List<String> programArgs =
+                sqlScript != null ? sqlArgs : Arrays.asList(programOptions.getProgramArgs());
 
         if (isExistingCluster(cl, effective)) {
+            if (sqlScript != null) {
+                // Files are shipped only with a cluster of the application's own.
+                throw CliException.usage(
+                        "--sql deploys a cluster of its own; it cannot be combined with -yid or -m"
+                                + " <host:port>");
+            }
             return new ExistingClusterSubmission(effective, out)
                     .submit(
                             cl.getOptionValue(CliFrontendParser.ADDRESS_OPTION.getOpt()),
                             jar,
                             libJars,
                             mainClass,
-                            Arrays.asList(programOptions.getProgramArgs()));
+                            programArgs);
         }
-        return deployNewCluster(effective, jar, libJars, mainClass, programOptions);
+        if (sqlScript != null && !effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
+            effective.set(
+                    YarnConfigOptions.APPLICATION_NAME, "Flink Driver: " + sqlScript.getFileName());
+        }
+        return deployNewCluster(effective, jar, libJars, mainClass, programArgs);
     }
 
     private Configuration effectiveConfiguration(
@@ -219,7 +279,7 @@ final class DriverRunCommand {
             Path jar,
             List<Path> libJars,
             String mainClass,
-            ProgramOptions programOptions)
+            List<String> programArgs)
             throws Exception {
         YarnConfiguration yarnConfiguration = YarnClients.configuration(effective);
         ApplicationArchive archive =
@@ -228,8 +288,7 @@ final class DriverRunCommand {
             effective.set(DriverOptions.MAIN_CLASS, mainClass);
             effective.set(DriverOptions.JAR, archive.jarInContainer());
             effective.set(DriverOptions.LIB_JARS, archive.libJarsInContainer());
-            effective.set(
-                    DriverOptions.PROGRAM_ARGS, Arrays.asList(programOptions.getProgramArgs()));
+            effective.set(DriverOptions.PROGRAM_ARGS, programArgs);
             effective.set(DeploymentOptionsInternal.CONF_DIR, confDir);
             // Flink's own CLI does this too: without it containers log nowhere.
             YarnLogConfigUtil.setLogConfigFileInConfig(effective, confDir);

@@ -18,6 +18,7 @@ final class RunHelp {
     static void print(PrintStream out, Options customCommandLineOptions) {
         out.println(
                 "Usage: flink-driver run [OPTIONS] <jar-file> <arguments>\n"
+                        + "       flink-driver run -D [OPTIONS] --sql <script.sql>\n"
                         + "  A bare -D (or --driver) turns on driver mode; -Dkey=value stays a"
                         + " dynamic property.\n");
         Options common = CliFrontendParser.getRunCommandOptions();
