@@ -208,6 +208,7 @@ final class DriverRunCommand {
             String mainClass,
             ProgramOptions programOptions)
             throws Exception {
+        HaPreflight.check(effective);
         YarnConfiguration yarnConfiguration = YarnClients.configuration(effective);
         ApplicationArchive archive =
                 ApplicationArchive.create(workDir.resolve("tmp"), jar, libJars);

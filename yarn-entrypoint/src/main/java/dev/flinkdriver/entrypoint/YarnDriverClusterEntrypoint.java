@@ -119,7 +119,10 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
                         new DynamicParametersConfigurationParserFactory(),
                         YarnDriverClusterEntrypoint.class);
         Configuration configuration =
-                YarnEntrypointUtils.loadConfiguration(workingDirectory, dynamicParameters, env);
+                HaStorageDefaults.apply(
+                        YarnEntrypointUtils.loadConfiguration(
+                                workingDirectory, dynamicParameters, env),
+                        env);
         ClusterEntrypoint.runClusterEntrypoint(
                 new YarnDriverClusterEntrypoint(
                         withPrewarmedTaskManagers(configuration), Path.of(workingDirectory)));
