@@ -140,6 +140,10 @@ public class DriverDispatcher extends Dispatcher {
         this.timeout = checkNotNull(timeout);
         this.tracker = new LivingPriorityTracker(driverJobId);
         this.recovery = checkNotNull(recovery);
+        if (recovery.hasDriverJob()) {
+            // Before onStart() runs the application: HA kept the driver job, submit no other.
+            driverApplication.driverJobRecovered();
+        }
         this.jobManagerAttempt = jobManagerAttempt;
     }
 

@@ -119,9 +119,6 @@ public class DriverDispatcherFactory implements DispatcherFactory {
                         driverConfiguration,
                         restBaseUrl,
                         driverProfile);
-        if (recovery.hasDriverJob()) {
-            driverApplication.driverJobRecovered();
-        }
         return new DriverDispatcher(
                 rpcService,
                 fencingToken,
