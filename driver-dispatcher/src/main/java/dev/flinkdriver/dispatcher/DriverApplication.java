@@ -61,6 +61,9 @@ public final class DriverApplication extends AbstractApplication {
 
     private transient volatile boolean disposed;
 
+    /** An earlier JobManager's driver job was recovered: it is not submitted again. */
+    private transient boolean driverJobRecovered;
+
     /**
      * @param clusterConfiguration the cluster's configuration, for the blob client
      * @param driverConfiguration see {@link DriverJobGraphs#create}
@@ -88,6 +91,14 @@ public final class DriverApplication extends AbstractApplication {
         return driverJobId;
     }
 
+    /**
+     * After a JobManager failover the driver job already exists (high availability kept it): the
+     * dispatcher recovers it, this application submits nothing.
+     */
+    void driverJobRecovered() {
+        this.driverJobRecovered = true;
+    }
+
     @Override
     public String getName() {
         return name;
@@ -104,6 +115,10 @@ public final class DriverApplication extends AbstractApplication {
             Executor mainThreadExecutor,
             FatalErrorHandler errorHandler) {
         transitionToRunning();
+        if (driverJobRecovered) {
+            LOG.info("The driver job {} of {} is recovered, not submitted.", driverJobId, name);
+            return CompletableFuture.completedFuture(Acknowledge.get());
+        }
 
         CompletableFuture<JobGraph> preparation =
                 restBaseUrl

@@ -24,6 +24,7 @@ import javax.annotation.Nullable;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -66,6 +67,12 @@ public class DriverDispatcher extends Dispatcher {
 
     private boolean shutDownTriggered;
 
+    /** What high availability kept of an earlier JobManager; empty on the first attempt. */
+    private final DriverRecovery recovery;
+
+    /** The YARN application attempt of this JobManager, 1 for the first. */
+    private final int jobManagerAttempt;
+
     public DriverDispatcher(
             RpcService rpcService,
             DispatcherId fencingToken,
@@ -77,6 +84,44 @@ public class DriverDispatcher extends Dispatcher {
             DispatcherServices dispatcherServices,
             DriverDiagnostics diagnostics,
             Duration timeout)
+            throws Exception {
+        this(
+                rpcService,
+                fencingToken,
+                recoveredJobs,
+                recoveredDirtyJobResults,
+                recoveredApplications,
+                recoveredDirtyApplicationResults,
+                driverApplication,
+                dispatcherServices,
+                diagnostics,
+                timeout,
+                new DriverRecovery(
+                        driverApplication.getApplicationId(),
+                        driverApplication.getDriverJobId(),
+                        recoveredJobs,
+                        recoveredDirtyJobResults),
+                1);
+    }
+
+    /**
+     * @param recovery the recovered jobs and results sorted for the driver application; the driver
+     *     application must already know whether its driver job was recovered
+     * @param jobManagerAttempt the YARN application attempt running this JobManager
+     */
+    DriverDispatcher(
+            RpcService rpcService,
+            DispatcherId fencingToken,
+            Collection<ExecutionPlan> recoveredJobs,
+            Collection<JobResult> recoveredDirtyJobResults,
+            Collection<AbstractApplication> recoveredApplications,
+            Collection<ApplicationResult> recoveredDirtyApplicationResults,
+            DriverApplication driverApplication,
+            DispatcherServices dispatcherServices,
+            DriverDiagnostics diagnostics,
+            Duration timeout,
+            DriverRecovery recovery,
+            int jobManagerAttempt)
             throws Exception {
         super(
                 rpcService,
@@ -94,12 +139,127 @@ public class DriverDispatcher extends Dispatcher {
         this.diagnostics = checkNotNull(diagnostics);
         this.timeout = checkNotNull(timeout);
         this.tracker = new LivingPriorityTracker(driverJobId);
+        this.recovery = checkNotNull(recovery);
+        if (recovery.hasDriverJob()) {
+            // Before onStart() runs the application: HA kept the driver job, submit no other.
+            driverApplication.driverJobRecovered();
+        }
+        this.jobManagerAttempt = jobManagerAttempt;
     }
 
     @Override
     public void onStart() throws Exception {
         driverApplication.setCancelHandler(this::cancelDriverApplication);
+        // Flink starts the driver application here, and with it cleans up after the jobs that
+        // had ended under the earlier JobManager.
         super.onStart();
+        recoverApplication();
+    }
+
+    // ------------------------------------------------------------------------
+    //  JobManager failover
+    // ------------------------------------------------------------------------
+
+    /**
+     * After a JobManager failover: rebuilds positions and living priorities from what high
+     * availability kept, and recovers the driver job and every job that still ran (from its latest
+     * completed checkpoint, Flink's own job recovery). Jobs that had ended are never run again: a
+     * restarted main() that submits one is answered with its recovered result.
+     */
+    private void recoverApplication() {
+        if (!recovery.isRecovery()) {
+            return;
+        }
+        List<ExecutionPlan> running = recovery.suspendedUserJobs();
+        List<JobResult> ended = recovery.endedUserJobs();
+        log.info(
+                "JobManager attempt {} recovers driver application {}: driver job {}, {} running"
+                        + " jobs, {} ended jobs.",
+                jobManagerAttempt,
+                driverApplicationId,
+                recovery.isDriverSuspended()
+                        ? "running"
+                        : recovery.driverResult().isPresent() ? "ended" : "missing",
+                running.size(),
+                ended.size());
+
+        // Every job is registered before any is marked ended: an ended driver with no NORMAL job
+        // known yet would end the application at once.
+        for (ExecutionPlan plan : running) {
+            positionDecision(plan);
+            tracker.jobSubmitted(plan.getJobID(), livingPriorityOf(plan));
+        }
+        for (JobResult result : ended) {
+            recovery.positionOf(result)
+                    .ifPresent(
+                            position ->
+                                    positions.submitted(
+                                            position, result.getJobId(), result.getJobName()));
+            tracker.jobSubmitted(result.getJobId(), LivingPriority.NORMAL);
+        }
+        for (JobResult result : ended) {
+            tracker.jobTerminated(result.getJobId(), statusOf(result));
+        }
+        recovery.driverResult()
+                .ifPresent(
+                        result -> {
+                            driverSubmitted = true;
+                            if (statusOf(result) == JobStatus.FAILED) {
+                                onDriverFailed(result.getSerializedThrowable().orElse(null));
+                            }
+                            tracker.jobTerminated(driverJobId, statusOf(result));
+                        });
+
+        for (ExecutionPlan plan : running) {
+            recoverAndFollow(plan);
+        }
+        recovery.suspendedDriverJob()
+                .ifPresent(
+                        plan -> {
+                            driverSubmitted = true;
+                            recoverAndFollow(plan);
+                        });
+        advance();
+    }
+
+    private void recoverAndFollow(ExecutionPlan plan) {
+        JobID jobId = plan.getJobID();
+        log.info("Recovering job '{}' ({}).", plan.getName(), jobId);
+        recoverJob(jobId, timeout)
+                .whenCompleteAsync(
+                        (ack, failure) -> {
+                            if (failure != null) {
+                                onSubmissionFailed(jobId, plan, failure);
+                            } else {
+                                followJob(jobId);
+                            }
+                        },
+                        getMainThreadExecutor());
+    }
+
+    private static JobStatus statusOf(JobResult result) {
+        return result.getJobStatus().orElse(JobStatus.FAILED);
+    }
+
+    /**
+     * A job that ended under an earlier JobManager is answered from the result high availability
+     * kept, accumulators included: Flink's own answer after a failover (from the clean-up of the
+     * job's checkpoint resources) has its state but no accumulators.
+     */
+    @Override
+    public CompletableFuture<JobResult> requestJobResult(JobID jobId, Duration timeout) {
+        Optional<JobResult> recovered = recovery.resultOf(jobId);
+        return recovered.isPresent()
+                ? CompletableFuture.completedFuture(recovered.get())
+                : super.requestJobResult(jobId, timeout);
+    }
+
+    @Override
+    public CompletableFuture<JobStatus> requestJobStatus(JobID jobId, Duration timeout) {
+        Optional<JobResult> recovered = recovery.resultOf(jobId);
+        return recovered.isPresent()
+                ? CompletableFuture.completedFuture(statusOf(recovered.get()))
+                : super.requestJobStatus(jobId, timeout);
     }
 
     // ------------------------------------------------------------------------
@@ -373,7 +533,11 @@ public class DriverDispatcher extends Dispatcher {
     private void finishShutDown(ApplicationOutcome outcome, int driverRestarts) {
         String summary =
                 DriverSummary.format(
-                        outcome, tracker.getJobCounts(), causeOf(outcome), driverRestarts);
+                        outcome,
+                        tracker.getJobCounts(),
+                        causeOf(outcome),
+                        driverRestarts,
+                        jobManagerAttempt - 1);
         log.info("{}", summary);
         diagnostics.setDiagnostics(summary);
         diagnostics.updateProgress(1.0);

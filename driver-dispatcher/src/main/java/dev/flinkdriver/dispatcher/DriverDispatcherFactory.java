@@ -3,6 +3,7 @@ package dev.flinkdriver.dispatcher;
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.RpcOptions;
 import org.apache.flink.runtime.application.AbstractApplication;
 import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
@@ -15,11 +16,14 @@ import org.apache.flink.runtime.dispatcher.JobMasterServiceLeadershipRunnerFacto
 import org.apache.flink.runtime.dispatcher.PartialDispatcherServicesWithPersistenceComponents;
 import org.apache.flink.runtime.dispatcher.cleanup.CheckpointResourcesCleanupRunnerFactory;
 import org.apache.flink.runtime.highavailability.ApplicationResult;
+import org.apache.flink.runtime.jobmanager.HighAvailabilityMode;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.rpc.RpcService;
 import org.apache.flink.streaming.api.graph.ExecutionPlan;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import static org.apache.flink.util.Preconditions.checkNotNull;
@@ -63,12 +67,14 @@ public class DriverDispatcherFactory implements DispatcherFactory {
         this.diagnostics = checkNotNull(diagnostics);
         this.restBaseUrl = checkNotNull(restBaseUrl);
         this.driverProfile = checkNotNull(driverProfile);
-        // Fixed here, not per dispatcher: a new leader must run the same application.
+        // Fixed here, not per dispatcher: a new leader must run the same application. With high
+        // availability the next JobManager (a new YARN attempt, a new JVM) must find the same
+        // one too, so it derives from the HA cluster id (the YARN application id by default).
         this.applicationId =
                 driverConfiguration
                         .getOptional(DriverOptions.APPLICATION_ID)
                         .map(ApplicationID::fromHexString)
-                        .orElseGet(ApplicationID::new);
+                        .orElseGet(() -> fromClusterId(driverConfiguration));
         this.applicationName = applicationName(driverConfiguration);
     }
 
@@ -106,6 +112,9 @@ public class DriverDispatcherFactory implements DispatcherFactory {
             PartialDispatcherServicesWithPersistenceComponents partialDispatcherServices)
             throws Exception {
         Configuration clusterConfiguration = partialDispatcherServices.getConfiguration();
+        DriverRecovery recovery =
+                new DriverRecovery(
+                        applicationId, getDriverJobId(), recoveredJobs, recoveredDirtyJobResults);
         DriverApplication driverApplication =
                 new DriverApplication(
                         applicationId,
@@ -128,7 +137,21 @@ public class DriverDispatcherFactory implements DispatcherFactory {
                         JobMasterServiceLeadershipRunnerFactory.INSTANCE,
                         CheckpointResourcesCleanupRunnerFactory.INSTANCE),
                 diagnostics,
-                clusterConfiguration.get(RpcOptions.ASK_TIMEOUT_DURATION));
+                clusterConfiguration.get(RpcOptions.ASK_TIMEOUT_DURATION),
+                recovery,
+                driverConfiguration.get(DriverOptions.JOBMANAGER_ATTEMPT));
+    }
+
+    /** Derived from the HA cluster id when high availability is on, else random. */
+    static ApplicationID fromClusterId(Configuration configuration) {
+        if (!HighAvailabilityMode.isHighAvailabilityModeActivated(configuration)) {
+            return new ApplicationID();
+        }
+        UUID uuid =
+                UUID.nameUUIDFromBytes(
+                        ("flink-driver/" + configuration.get(HighAvailabilityOptions.HA_CLUSTER_ID))
+                                .getBytes(StandardCharsets.UTF_8));
+        return new ApplicationID(uuid.getLeastSignificantBits(), uuid.getMostSignificantBits());
     }
 
     static String applicationName(Configuration driverConfiguration) {

@@ -4,6 +4,7 @@ import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
 
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 import static org.apache.flink.util.Preconditions.checkArgument;
@@ -31,6 +32,26 @@ public final class DriverJobIds {
         checkArgument(position > 0, "Positions start at 1: %s", position);
         return nameBased(
                 applicationId.toHexString() + "/job/" + position + "/attempt/" + driverAttempt);
+    }
+
+    /**
+     * The position of a job main() submitted, found from its id alone (a recovered job result
+     * carries no job configuration); empty for a job of another origin. Rerun ids are searched up
+     * to {@code maxDriverAttempt}.
+     */
+    public static OptionalInt positionOf(
+            ApplicationID applicationId, JobID jobId, int maxPosition, int maxDriverAttempt) {
+        for (int position = 1; position <= maxPosition; position++) {
+            if (ofPosition(applicationId, position).equals(jobId)) {
+                return OptionalInt.of(position);
+            }
+            for (int attempt = 0; attempt <= maxDriverAttempt; attempt++) {
+                if (ofRerun(applicationId, position, attempt).equals(jobId)) {
+                    return OptionalInt.of(position);
+                }
+            }
+        }
+        return OptionalInt.empty();
     }
 
     private static JobID nameBased(String name) {

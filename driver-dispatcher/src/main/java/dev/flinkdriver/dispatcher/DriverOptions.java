@@ -176,4 +176,14 @@ public final class DriverOptions {
                                     + " session cluster): a main() that throws cancels them; after"
                                     + " main() returns the driver waits for its NORMAL jobs, then"
                                     + " cancels its DAEMON jobs. Set by the flink-driver client.");
+
+    public static final ConfigOption<Integer> JOBMANAGER_ATTEMPT =
+            ConfigOptions.key("driver.internal.jobmanager-attempt")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "Internal: which YARN application attempt runs this JobManager (1"
+                                    + " for the first). Set by the ApplicationMaster; attempt n"
+                                    + " means the application survived n - 1 JobManager"
+                                    + " failovers.");
 }

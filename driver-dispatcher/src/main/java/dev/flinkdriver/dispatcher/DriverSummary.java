@@ -31,6 +31,19 @@ public final class DriverSummary {
             JobCounts counts,
             @Nullable Throwable cause,
             int driverRestarts) {
+        return format(outcome, counts, cause, driverRestarts, 0);
+    }
+
+    /**
+     * As {@link #format(ApplicationOutcome, JobCounts, Throwable, int)}, plus {@code JobManager
+     * failed over N times} after JobManager failovers (YARN attempts beyond the first).
+     */
+    public static String format(
+            ApplicationOutcome outcome,
+            JobCounts counts,
+            @Nullable Throwable cause,
+            int driverRestarts,
+            int jobManagerFailovers) {
         StringBuilder summary =
                 new StringBuilder(PREFIX)
                         .append(outcome.toApplicationStatus().name())
@@ -45,6 +58,11 @@ public final class DriverSummary {
             summary.append(", driver restarted ")
                     .append(driverRestarts)
                     .append(driverRestarts == 1 ? " time" : " times");
+        }
+        if (jobManagerFailovers > 0) {
+            summary.append(", JobManager failed over ")
+                    .append(jobManagerFailovers)
+                    .append(jobManagerFailovers == 1 ? " time" : " times");
         }
         if (cause != null) {
             summary.append(" Cause: ").append(describe(rootCause(cause)));

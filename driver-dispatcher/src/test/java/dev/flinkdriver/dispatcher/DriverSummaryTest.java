@@ -73,4 +73,19 @@ class DriverSummaryTest {
         assertThat(DriverSummary.describe(new NullPointerException()))
                 .isEqualTo("java.lang.NullPointerException");
     }
+
+    @Test
+    void countsJobManagerFailoversOnlyWhenThereWereAny() {
+        assertThat(
+                        DriverSummary.format(
+                                ApplicationOutcome.SUCCEEDED, new JobCounts(4, 0, 0), null, 0, 1))
+                .isEqualTo(
+                        "flink-driver: application SUCCEEDED: 4 jobs finished, 0 failed, 0"
+                                + " cancelled, driver restarted 0 times, JobManager failed over 1"
+                                + " time");
+        assertThat(
+                        DriverSummary.format(
+                                ApplicationOutcome.SUCCEEDED, new JobCounts(4, 0, 0), null, 0, 0))
+                .doesNotContain("JobManager");
+    }
 }

@@ -98,6 +98,11 @@ public final class TestYarn implements BeforeAllCallback {
         return cluster.resourceManagerWebAddress();
     }
 
+    /** The test YARN's ZooKeeper, for {@code high-availability.zookeeper.quorum}. */
+    public String zookeeperQuorum() throws IOException {
+        return cluster.zookeeperQuorum();
+    }
+
     public java.nio.file.Path containerLogs() {
         return cluster.layout().containerLogs();
     }

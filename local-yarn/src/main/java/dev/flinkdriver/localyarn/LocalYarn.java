@@ -30,7 +30,8 @@ public final class LocalYarn {
                 }
                 if (!wasRunning) {
                     System.err.printf(
-                            "local-yarn: started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+                            "local-yarn: started in %.1f s (ZooKeeper serving after %.1f s)%n",
+                            (System.nanoTime() - t0) / 1e9, cluster.zookeeperStartSeconds());
                 }
                 printAddresses(cluster);
             }
@@ -52,6 +53,7 @@ public final class LocalYarn {
 
     private static void printAddresses(LocalYarnCluster cluster) throws Exception {
         System.out.println("HADOOP_CONF_DIR=" + cluster.hadoopConfDir());
+        System.out.println("ZOOKEEPER_QUORUM=" + cluster.zookeeperQuorum());
         System.out.println("ResourceManager web UI: " + cluster.resourceManagerWebAddress());
         System.out.println("Container logs: " + cluster.layout().containerLogs());
     }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * A real YARN on this machine: a ResourceManager and a NodeManager, each in its own JVM started
- * from Hadoop's own main classes.
+ * from Hadoop's own main classes, and a ZooKeeper server for Flink's high availability in a third.
  *
  * <p>Separate JVMs, not one MiniYARNCluster JVM: in one JVM Guice's static servlet filter lets the
  * NodeManager's web app take over the ResourceManager's port, so the RM web UI and its REST API
@@ -28,17 +28,28 @@ public final class LocalYarnCluster {
     private static final String NM = "nodemanager";
     private static final Pattern ACTIVE_NODES = Pattern.compile("\"activeNodes\"\\s*:\\s*(\\d+)");
 
+    private static final String ZK = LocalZooKeeper.DAEMON;
+
     private final LocalYarnLayout layout;
+
+    private final LocalZooKeeper zookeeper;
+
+    /** Seconds from launching ZooKeeper's JVM until it answered, of the latest start. */
+    private double zookeeperStartSeconds = -1;
 
     public LocalYarnCluster(LocalYarnLayout layout) {
         this.layout = layout;
+        this.zookeeper = new LocalZooKeeper(layout);
     }
 
     public LocalYarnLayout layout() {
         return layout;
     }
 
-    /** Starts both daemons and returns once the NodeManager has registered. */
+    /**
+     * Starts the three daemons and returns once the NodeManager has registered and ZooKeeper
+     * serves.
+     */
     public void start(int preferredRmWebPort, Duration timeout) throws IOException {
         if (isRunning()) {
             return;
@@ -58,13 +69,19 @@ public final class LocalYarnCluster {
         Files.writeString(layout.confDir().resolve("log4j2.properties"), daemonLog4j());
         Files.writeString(layout.webAddressFile(), "http://localhost:" + ports.rmWeb());
 
-        launch(RM, "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager");
-        launch(NM, "org.apache.hadoop.yarn.server.nodemanager.NodeManager");
+        List<String> zookeeperArgs = zookeeper.configure(ports.zookeeper());
+
+        zookeeperStartSeconds = -1;
+        long zookeeperLaunched = System.nanoTime();
+        launch(ZK, "-Xmx128m", LocalZooKeeper.MAIN_CLASS, zookeeperArgs);
+        launch(RM, "-Xmx384m", "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager");
+        launch(NM, "-Xmx384m", "org.apache.hadoop.yarn.server.nodemanager.NodeManager");
 
         long deadline = System.nanoTime() + timeout.toNanos();
+        boolean yarnUp = false;
         while (System.nanoTime() < deadline) {
-            if (!isAlive(RM) || !isAlive(NM)) {
-                String which = isAlive(RM) ? NM : RM;
+            if (!isAlive(RM) || !isAlive(NM) || !isAlive(ZK)) {
+                String which = !isAlive(RM) ? RM : !isAlive(NM) ? NM : ZK;
                 stop();
                 throw new IOException(
                         "The local YARN "
@@ -72,10 +89,14 @@ public final class LocalYarnCluster {
                                 + " exited during start-up, see "
                                 + layout.daemonLogs().resolve(which + ".log"));
             }
-            if (activeNodes() > 0) {
+            if (zookeeperStartSeconds < 0 && zookeeper.serves()) {
+                zookeeperStartSeconds = (System.nanoTime() - zookeeperLaunched) / 1e9;
+            }
+            yarnUp = yarnUp || activeNodes() > 0;
+            if (yarnUp && zookeeperStartSeconds >= 0) {
                 return;
             }
-            sleep(250);
+            sleep(zookeeperStartSeconds < 0 ? 50 : 250);
         }
         stop();
         throw new IOException(
@@ -85,15 +106,17 @@ public final class LocalYarnCluster {
                         + layout.daemonLogs());
     }
 
-    /** True when both daemons live and the ResourceManager reports a running node. */
+    /**
+     * True when the daemons live, the ResourceManager reports a running node and ZooKeeper serves.
+     */
     public boolean isRunning() {
-        return isAlive(RM) && isAlive(NM) && activeNodes() > 0;
+        return isAlive(RM) && isAlive(NM) && isAlive(ZK) && activeNodes() > 0 && zookeeper.serves();
     }
 
     /** Stops the daemons and every container process they left, by PID. */
     public void stop() throws IOException {
         List<ProcessHandle> all = new ArrayList<>();
-        for (String daemon : List.of(NM, RM)) {
+        for (String daemon : List.of(NM, RM, ZK)) {
             pid(daemon)
                     .flatMap(ProcessHandle::of)
                     .ifPresent(
@@ -116,6 +139,7 @@ public final class LocalYarnCluster {
         }
         Files.deleteIfExists(layout.pidFile(RM));
         Files.deleteIfExists(layout.pidFile(NM));
+        Files.deleteIfExists(layout.pidFile(ZK));
     }
 
     public Path hadoopConfDir() {
@@ -126,10 +150,25 @@ public final class LocalYarnCluster {
         return Files.readString(layout.webAddressFile()).trim();
     }
 
-    private void launch(String daemon, String mainClass) throws IOException {
+    /** The ZooKeeper server's {@code host:port}, for {@code high-availability.zookeeper.quorum}. */
+    public String zookeeperQuorum() throws IOException {
+        return zookeeper.quorum();
+    }
+
+    /** Seconds ZooKeeper took to serve in the latest {@link #start}; -1 when it did not start. */
+    public double zookeeperStartSeconds() {
+        return zookeeperStartSeconds;
+    }
+
+    private void launch(String daemon, String heap, String mainClass) throws IOException {
+        launch(daemon, heap, mainClass, List.of());
+    }
+
+    private void launch(String daemon, String heap, String mainClass, List<String> args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx384m");
+        cmd.add(heap);
         cmd.add("-XX:+UseSerialGC");
         // Guice/cglib in the RM web app reflect into java.lang on Java 17.
         cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
@@ -142,6 +181,7 @@ public final class LocalYarnCluster {
         cmd.add("-cp");
         cmd.add(layout.confDir() + ":" + layout.serverClasspathDir() + "/*");
         cmd.add(mainClass);
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("HADOOP_CONF_DIR", layout.confDir().toString());

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * Where a local YARN keeps its state, and how big its node is.
  *
- * @param dir working directory: site files, pid files, daemon and container logs
+ * @param dir working directory: site files, pid files, daemon and container logs, ZooKeeper's data
  * @param serverClasspathDir jars of the ResourceManager and NodeManager
  * @param hadoopClasspathDir Hadoop client jars offered to containers
  */
@@ -35,5 +35,14 @@ public record LocalYarnLayout(
 
     Path webAddressFile() {
         return dir.resolve("rm-web-address");
+    }
+
+    /** The ZooKeeper server's snapshots and transaction logs. */
+    Path zookeeperData() {
+        return dir.resolve("zookeeper");
+    }
+
+    Path zookeeperQuorumFile() {
+        return dir.resolve("zookeeper-quorum");
     }
 }

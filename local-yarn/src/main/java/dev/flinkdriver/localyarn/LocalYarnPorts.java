@@ -14,10 +14,18 @@ record LocalYarnPorts(
         int nm,
         int localizer,
         int nmWeb,
-        int collector) {
+        int collector,
+        int zookeeper) {
+
+    /** ZooKeeper's usual port, taken when the RM web UI gets its usual one and 2181 is free. */
+    static final int ZOOKEEPER_DEFAULT = 2181;
 
     static LocalYarnPorts pickFree(int preferredRmWebPort) {
         int web = isFree(preferredRmWebPort) ? preferredRmWebPort : freePort();
+        int zookeeper =
+                preferredRmWebPort > 0 && isFree(ZOOKEEPER_DEFAULT)
+                        ? ZOOKEEPER_DEFAULT
+                        : freePort();
         return new LocalYarnPorts(
                 freePort(),
                 freePort(),
@@ -27,7 +35,8 @@ record LocalYarnPorts(
                 freePort(),
                 freePort(),
                 freePort(),
-                freePort());
+                freePort(),
+                zookeeper);
     }
 
     private static boolean isFree(int port) {

@@ -281,6 +281,7 @@ final class DriverRunCommand {
             String mainClass,
             List<String> programArgs)
             throws Exception {
+        HaPreflight.check(effective);
         YarnConfiguration yarnConfiguration = YarnClients.configuration(effective);
         ApplicationArchive archive =
                 ApplicationArchive.create(workDir.resolve("tmp"), jar, libJars);

@@ -116,6 +116,8 @@ final class StatusCommand {
         out.printf(
                 "Diagnostics:  %s%n",
                 diagnostics == null || diagnostics.isBlank() ? "-" : diagnostics.strip());
+        out.printf("Attempt:      %s%n", JobManagerAttempts.describeAttempt(r));
+        JobManagerAttempts.explainLoss(r).ifPresent(e -> out.printf("JobManager:   %s%n", e));
         DriverAttempt driver = live.driver();
         if (driver != null) {
             out.printf(
@@ -151,6 +153,8 @@ final class StatusCommand {
         n.put("progress", r.getProgress());
         n.put("trackingUrl", r.getTrackingUrl());
         n.put("diagnostics", r.getDiagnostics());
+        n.put("attempt", JobManagerAttempts.attempt(r));
+        JobManagerAttempts.explainLoss(r).ifPresent(e -> n.put("jobManagerLost", e));
         n.put("startTime", r.getStartTime());
         n.put("finishTime", r.getFinishTime());
         if (live.driver() != null) {

@@ -24,6 +24,7 @@ import org.apache.flink.yarn.configuration.YarnConfigOptions;
 import org.apache.flink.yarn.entrypoint.YarnEntrypointUtils;
 
 import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.records.ContainerId;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -109,6 +110,19 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
         return configuration;
     }
 
+    /** YARN names the AM's container after its application attempt: 1 unless the AM was lost. */
+    static int applicationAttempt(Map<String, String> env) {
+        String containerId = env.get(ApplicationConstants.Environment.CONTAINER_ID.key());
+        try {
+            return containerId == null
+                    ? 1
+                    : ContainerId.fromString(containerId).getApplicationAttemptId().getAttemptId();
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Cannot tell the application attempt from container id {}.", containerId, e);
+            return 1;
+        }
+    }
+
     public static void main(String[] args) {
         EnvironmentInformation.logEnvironmentInfo(
                 LOG, YarnDriverClusterEntrypoint.class.getSimpleName(), args);
@@ -132,7 +146,11 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
                         new DynamicParametersConfigurationParserFactory(),
                         YarnDriverClusterEntrypoint.class);
         Configuration configuration =
-                YarnEntrypointUtils.loadConfiguration(workingDirectory, dynamicParameters, env);
+                HaStorageDefaults.apply(
+                        YarnEntrypointUtils.loadConfiguration(
+                                workingDirectory, dynamicParameters, env),
+                        env);
+        configuration.set(DriverOptions.JOBMANAGER_ATTEMPT, applicationAttempt(env));
         ClusterEntrypoint.runClusterEntrypoint(
                 new YarnDriverClusterEntrypoint(
                         withApplicationId(withPrewarmedTaskManagers(configuration), env),

@@ -1,0 +1,86 @@
+package dev.flinkdriver.dispatcher;
+
+import org.apache.flink.api.common.ApplicationID;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobmaster.JobResult;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DriverRecoveryTest {
+
+    private final ApplicationID app = new ApplicationID();
+    private final JobID driver = JobID.fromHexString(app.toHexString());
+
+    @Test
+    void aFirstStartRecoversNothing() {
+        DriverRecovery recovery = DriverRecovery.none(app, driver);
+        assertThat(recovery.isRecovery()).isFalse();
+        assertThat(recovery.hasDriverJob()).isFalse();
+    }
+
+    @Test
+    void sortsTheApplicationsRunningAndEndedJobsAndIgnoresOthers() {
+        JobGraph driverPlan = plan(driver, app);
+        JobGraph job3 = plan(DriverJobIds.ofPosition(app, 3), app);
+        JobGraph foreign = plan(new JobID(), new ApplicationID());
+        JobResult job1 = result(DriverJobIds.ofPosition(app, 1), app, "app: job-1");
+        JobResult job2 = result(DriverJobIds.ofRerun(app, 2, 1), app, "app: job-2");
+        JobResult foreignResult = result(new JobID(), new ApplicationID(), "other");
+
+        DriverRecovery recovery =
+                new DriverRecovery(
+                        app,
+                        driver,
+                        List.of(driverPlan, job3, foreign),
+                        List.of(job1, job2, foreignResult));
+
+        assertThat(recovery.isRecovery()).isTrue();
+        assertThat(recovery.isDriverSuspended()).isTrue();
+        assertThat(recovery.hasDriverJob()).isTrue();
+        assertThat(recovery.suspendedUserJobs()).containsExactly(job3);
+        assertThat(recovery.endedUserJobs()).containsExactly(job1, job2);
+        assertThat(recovery.positionOf(job1)).isEqualTo(OptionalInt.of(1));
+        assertThat(recovery.positionOf(job2)).isEqualTo(OptionalInt.of(2));
+        assertThat(recovery.resultOf(job1.getJobId())).containsSame(job1);
+        assertThat(recovery.resultOf(foreignResult.getJobId())).isEmpty();
+    }
+
+    @Test
+    void anEndedDriverIsNotSubmittedAgain() {
+        DriverRecovery recovery =
+                new DriverRecovery(app, driver, List.of(), List.of(result(driver, app, "driver")));
+        assertThat(recovery.isDriverSuspended()).isFalse();
+        assertThat(recovery.driverResult()).isPresent();
+        assertThat(recovery.hasDriverJob()).isTrue();
+        assertThat(recovery.endedUserJobs()).isEmpty();
+    }
+
+    @Test
+    void aJobIdOfAnotherOriginHasNoPosition() {
+        assertThat(DriverJobIds.positionOf(app, new JobID(), 100, 3)).isEmpty();
+        assertThat(DriverJobIds.positionOf(app, DriverJobIds.ofPosition(app, 42), 100, 3))
+                .isEqualTo(OptionalInt.of(42));
+    }
+
+    private static JobGraph plan(JobID id, ApplicationID app) {
+        JobGraph graph = new JobGraph(id, app, "plan " + id);
+        return graph;
+    }
+
+    private static JobResult result(JobID id, ApplicationID app, String name) {
+        return new JobResult.Builder()
+                .jobId(id)
+                .applicationId(app)
+                .jobName(name)
+                .jobStatus(JobStatus.FINISHED)
+                .netRuntime(1)
+                .build();
+    }
+}
