@@ -113,16 +113,24 @@ class JobManagerFailoverIT {
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.KILLED);
         assertThat(end.getDiagnostics()).contains("JobManager failed over 1 time");
+        // YARN reports no resource usage for an ended application: look for its containers'
+        // processes on this one-host YARN instead, the lost attempt's kept TaskManagers included.
+        String containers =
+                String.format("container_%d_%04d_", id.getClusterTimestamp(), id.getId());
         await().atMost(Duration.ofMinutes(1))
                 .untilAsserted(
                         () ->
                                 assertThat(
-                                                TestYarn.get()
-                                                        .yarnClient()
-                                                        .getApplicationReport(id)
-                                                        .getApplicationResourceUsageReport()
-                                                        .getNumUsedContainers())
-                                        .as("nothing left running")
+                                                ProcessHandle.allProcesses()
+                                                        .filter(
+                                                                p ->
+                                                                        p.info()
+                                                                                .commandLine()
+                                                                                .orElse("")
+                                                                                .contains(
+                                                                                        containers))
+                                                        .count())
+                                        .as("processes of %s left running", id)
                                         .isZero());
     }
 
