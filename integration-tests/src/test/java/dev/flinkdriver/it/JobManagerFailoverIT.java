@@ -1,0 +1,303 @@
+package dev.flinkdriver.it;
+
+import dev.flinkdriver.it.apps.CheckpointedCountersApp;
+import dev.flinkdriver.it.apps.FailoverApp;
+
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static java.util.concurrent.TimeUnit.MINUTES;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * JobManager failover on the real test YARN with its ZooKeeper: the ApplicationMaster's JVM (the
+ * JobManager) is killed with SIGKILL, the way a lost node looks to YARN.
+ */
+@ExtendWith(TestYarn.class)
+class JobManagerFailoverIT {
+
+    // Generous: on a loaded 2-core machine an ApplicationMaster alone takes minutes to start.
+    private static final Duration APP_TIMEOUT = Duration.ofMinutes(8);
+
+    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+
+    @Test
+    @Timeout(value = 15, unit = MINUTES)
+    void aLostJobManagerCostsAnAttemptAndNoFinishedJobRunsAgain() throws Exception {
+        Path dir = traceDir("sequential");
+        ApplicationId id =
+                submit(ha(2), TestJars.jarOf(FailoverApp.class), dir.toString(), "after-job-2");
+        await().atMost(STEP_TIMEOUT).until(() -> Files.exists(dir.resolve("kill-driver")));
+
+        long killedAt = System.currentTimeMillis();
+        killJobManager(id, 1);
+
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus())
+                .as(end.getDiagnostics())
+                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(end.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(2);
+        assertThat(end.getDiagnostics())
+                .contains("4 jobs finished, 0 failed, 0 cancelled")
+                .contains("JobManager failed over 1 time");
+        assertThat(taskRuns(dir))
+                .as("jobs 1-2 ran once, 3-4 once in the second attempt")
+                .isEqualTo(Map.of(1, 1L, 2, 1L, 3, 1L, 4, 1L));
+        for (int job = 1; job <= 2; job++) {
+            assertThat(result(dir, 2, job))
+                    .as(
+                            "the restarted main()'s execute() of job %d returned its original result",
+                            job)
+                    .isEqualTo(result(dir, 1, job));
+        }
+        System.out.printf(
+                "JobManager failover, AM killed -> job 3's result: %.1f s%n",
+                (Files.getLastModifiedTime(dir.resolve("results/main-2-job-3")).toMillis()
+                                - killedAt)
+                        / 1000.0);
+    }
+
+    @Test
+    @Timeout(value = 15, unit = MINUTES)
+    void runningStreamingJobsResumeFromTheirCheckpointsAndCancelEndsItKilled() throws Exception {
+        Path dir = traceDir("streaming");
+        ApplicationId id =
+                submit(ha(2), TestJars.jarOf(CheckpointedCountersApp.class), dir.toString());
+        // Counted past a few checkpoints (one a second, 20 records a second).
+        await().atMost(STEP_TIMEOUT)
+                .ignoreExceptions()
+                .until(
+                        () ->
+                                lastCount(dir, "counter-a") > 100
+                                        && lastCount(dir, "counter-b") > 100);
+        await().atMost(STEP_TIMEOUT).until(() -> runs(dir, "daemon", "").size() == 1);
+
+        killJobManager(id, 1);
+
+        for (String job : List.of("counter-a", "counter-b")) {
+            await().atMost(STEP_TIMEOUT)
+                    .ignoreExceptions()
+                    .until(
+                            () ->
+                                    runs(dir, "counts", job).size() >= 2
+                                            && hasCounts(newest(dir, job)));
+            assertThat(firstCount(newest(dir, job)))
+                    .as("%s went on from its latest checkpoint instead of from zero", job)
+                    .isGreaterThan(20L);
+        }
+        await().atMost(STEP_TIMEOUT).until(() -> runs(dir, "daemon", "").size() >= 2);
+        assertThat(TestYarn.get().yarnClient().getApplicationReport(id).getYarnApplicationState())
+                .isEqualTo(YarnApplicationState.RUNNING);
+
+        FlinkDriverCommand.Result cancel = FlinkDriverCommand.run("cancel", id.toString());
+        assertThat(cancel.exitCode()).as(cancel.stderr()).isZero();
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.KILLED);
+        assertThat(end.getDiagnostics()).contains("JobManager failed over 1 time");
+        // YARN reports no resource usage for an ended application: look for its containers'
+        // processes on this one-host YARN instead, the lost attempt's kept TaskManagers included.
+        String containers =
+                String.format("container_%d_%04d_", id.getClusterTimestamp(), id.getId());
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                ProcessHandle.allProcesses()
+                                                        .filter(
+                                                                p ->
+                                                                        p.info()
+                                                                                .commandLine()
+                                                                                .orElse("")
+                                                                                .contains(
+                                                                                        containers))
+                                                        .count())
+                                        .as("processes of %s left running", id)
+                                        .isZero());
+    }
+
+    @Test
+    @Timeout(value = 15, unit = MINUTES)
+    void withoutHaALostJobManagerFailsTheApplicationAndStatusSaysWhy() throws Exception {
+        Path dir = traceDir("no-ha");
+        ApplicationId id =
+                submit(List.of(), TestJars.jarOf(FailoverApp.class), dir.toString(), "after-job-2");
+        await().atMost(STEP_TIMEOUT).until(() -> Files.exists(dir.resolve("kill-driver")));
+
+        killJobManager(id, 1);
+
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
+        assertThat(end.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(1);
+        FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id.toString());
+        assertThat(status.stdout())
+                .contains("the JobManager container (YARN's ApplicationMaster) was lost")
+                .contains("high-availability.type: zookeeper")
+                .contains("high-availability.zookeeper.quorum")
+                .contains("yarn.application-attempts >= 2");
+        assertThat(mainRuns(dir)).as("nothing ran main() again").isEqualTo(1);
+    }
+
+    @Test
+    @Timeout(value = 18, unit = MINUTES)
+    void twoLostJobManagersSpendTwoAttempts() throws Exception {
+        Path dir = traceDir("two-kills");
+        List<String> options = new ArrayList<>(ha(2));
+        // Flink's default counts only failures within 10 s of each other: a JobManager lost
+        // every few minutes would get attempts forever.
+        options.addAll(
+                List.of("-yD", "yarn.application-attempt-failures-validity-interval=3600000"));
+        ApplicationId id =
+                submit(options, TestJars.jarOf(CheckpointedCountersApp.class), dir.toString());
+        await().atMost(STEP_TIMEOUT)
+                .ignoreExceptions()
+                .until(() -> lastCount(dir, "counter-a") > 20);
+
+        killJobManager(id, 1);
+        killJobManager(id, 2);
+
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
+        assertThat(end.getDiagnostics()).contains("failed 2 times");
+        FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id.toString());
+        assertThat(status.stdout())
+                .contains("Attempt:      2 (JobManager lost 1 time)")
+                .contains("was lost on each of its 2 YARN attempts: the attempts are spent");
+    }
+
+    // ------------------------------------------------------------------------
+
+    private static List<String> ha(int attempts) throws IOException {
+        return List.of(
+                "-yD",
+                "high-availability.type=zookeeper",
+                "-yD",
+                "high-availability.zookeeper.quorum=" + TestYarn.get().zookeeperQuorum(),
+                "-yD",
+                "yarn.application-attempts=" + attempts);
+    }
+
+    private static ApplicationId submit(List<String> options, Path jar, String... args)
+            throws Exception {
+        List<String> all = new ArrayList<>(options);
+        all.add(jar.toString());
+        all.addAll(List.of(args));
+        return FlinkDriverCommand.submitDriver(all.toArray(String[]::new));
+    }
+
+    /**
+     * Kills the JVM of the ApplicationMaster of YARN attempt {@code attempt}, once that attempt
+     * runs, with SIGKILL; its pid is found by its container id on this one-host YARN.
+     */
+    private static void killJobManager(ApplicationId id, int attempt) {
+        ProcessHandle am =
+                await().atMost(STEP_TIMEOUT)
+                        .ignoreExceptions()
+                        .until(() -> jobManagerProcess(id, attempt), p -> p != null);
+        assertThat(am.destroyForcibly()).as("SIGKILL to %s", am.pid()).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !am.isAlive());
+    }
+
+    private static ProcessHandle jobManagerProcess(ApplicationId id, int attempt) throws Exception {
+        ApplicationReport report = TestYarn.get().yarnClient().getApplicationReport(id);
+        if (report.getCurrentApplicationAttemptId().getAttemptId() != attempt
+                || report.getYarnApplicationState() != YarnApplicationState.RUNNING) {
+            return null;
+        }
+        ContainerId container =
+                TestYarn.get()
+                        .yarnClient()
+                        .getApplicationAttemptReport(report.getCurrentApplicationAttemptId())
+                        .getAMContainerId();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .filter(
+                        p -> {
+                            String line = p.info().commandLine().orElse("");
+                            return line.contains(container.toString())
+                                    && line.contains("YarnDriverClusterEntrypoint");
+                        })
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static Path traceDir(String name) throws IOException {
+        return Files.createDirectories(
+                TestPaths.itDir().resolve("jm-failover-" + name + "-" + System.nanoTime()));
+    }
+
+    private static long mainRuns(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("main-")).count();
+        }
+    }
+
+    private static Map<Integer, Long> taskRuns(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("runs"))) {
+            return files.map(f -> Integer.parseInt(f.getFileName().toString().split("-")[1]))
+                    .collect(Collectors.groupingBy(n -> n, TreeMap::new, Collectors.counting()));
+        }
+    }
+
+    private static String result(Path dir, int attempt, int job) throws IOException {
+        Path file = dir.resolve("results").resolve("main-" + attempt + "-job-" + job);
+        assertThat(file).as("main() run %d finished job %d", attempt, job).exists();
+        return Files.readString(file);
+    }
+
+    private static List<Path> runs(Path dir, String sub, String prefix) throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve(sub))) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
+        }
+    }
+
+    /** The file of the counter task run written last: the one that runs now. */
+    private static Path newest(Path dir, String job) throws IOException {
+        return runs(dir, "counts", job).stream()
+                .max(
+                        (x, y) -> {
+                            try {
+                                return Long.compare(lastWritten(x), lastWritten(y));
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        })
+                .orElseThrow();
+    }
+
+    private static long lastWritten(Path file) throws IOException {
+        return ((java.nio.file.attribute.FileTime) Files.getAttribute(file, "creationTime"))
+                .toMillis();
+    }
+
+    private static boolean hasCounts(Path file) throws IOException {
+        return !Files.readAllLines(file).isEmpty();
+    }
+
+    private static long firstCount(Path file) throws IOException {
+        return Long.parseLong(Files.readAllLines(file).get(0).trim());
+    }
+
+    private static long lastCount(Path dir, String job) throws IOException {
+        List<String> lines = Files.readAllLines(newest(dir, job));
+        return Long.parseLong(lines.get(lines.size() - 1).trim());
+    }
+}

@@ -1,0 +1,133 @@
+package dev.flinkdriver.it.apps;
+
+import dev.flinkdriver.dispatcher.DriverOptions;
+import dev.flinkdriver.dispatcher.LivingPriority;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Two endless NORMAL streaming jobs, {@code counter-a} and {@code counter-b}, each counting its
+ * records in keyed state with checkpoints every second, plus an endless DAEMON job. main() waits
+ * for counter-a, which never ends: only a cancel ends the application.
+ *
+ * <p>{@code args[0]}: a directory every container of the one-host test YARN sees. Each run of a
+ * counter task appends its counts to a file of its own, {@code counts/<job>-<uuid>}, so a test can
+ * tell whether a restarted task went on from its checkpointed count or started from zero; each run
+ * of the daemon task leaves {@code daemon/<uuid>}.
+ */
+public final class CheckpointedCountersApp {
+
+    private CheckpointedCountersApp() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        Files.createDirectories(dir.resolve("counts"));
+        Files.createDirectories(dir.resolve("daemon"));
+        Files.writeString(
+                dir.resolve("main-" + UUID.randomUUID()),
+                String.valueOf(ProcessHandle.current().pid()));
+
+        JobClient a = counter(dir, "counter-a");
+        counter(dir, "counter-b");
+
+        Configuration daemonConf = new Configuration();
+        daemonConf.set(DriverOptions.JOB_LIVING_PRIORITY, LivingPriority.DAEMON);
+        StreamExecutionEnvironment daemon =
+                StreamExecutionEnvironment.getExecutionEnvironment(daemonConf);
+        daemon.fromSource(source(), WatermarkStrategy.noWatermarks(), "ticks")
+                .map(new DaemonRun(dir.toString()))
+                .sinkTo(new DiscardingSink<>());
+        daemon.executeAsync("daemon");
+
+        a.getJobExecutionResult().get();
+    }
+
+    private static JobClient counter(Path dir, String name) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                dir.resolve("checkpoints").toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        env.fromSource(source(), WatermarkStrategy.noWatermarks(), "ticks")
+                .keyBy(x -> 0)
+                .process(new Count(dir.toString(), name))
+                .sinkTo(new DiscardingSink<>());
+        return env.executeAsync(name);
+    }
+
+    private static DataGeneratorSource<Long> source() {
+        return new DataGeneratorSource<>(
+                i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(20), Types.LONG);
+    }
+
+    /** Counts records in keyed state and appends each count to this task run's file. */
+    static final class Count extends KeyedProcessFunction<Integer, Long, Long> {
+
+        private final String dir;
+        private final String job;
+        private transient ValueState<Long> count;
+        private transient Path file;
+
+        Count(String dir, String job) {
+            this.dir = dir;
+            this.job = job;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
+            file = Path.of(dir, "counts", job + "-" + UUID.randomUUID());
+        }
+
+        @Override
+        public void processElement(Long value, Context ctx, Collector<Long> out) throws Exception {
+            long next = (count.value() == null ? 0L : count.value()) + 1;
+            count.update(next);
+            Files.writeString(
+                    file, next + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            out.collect(next);
+        }
+    }
+
+    /** Leaves a file per run of the daemon task. */
+    static final class DaemonRun
+            extends org.apache.flink.api.common.functions.RichMapFunction<Long, Long> {
+
+        private final String dir;
+
+        DaemonRun(String dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public void open(OpenContext openContext) throws Exception {
+            Files.writeString(Path.of(dir, "daemon", UUID.randomUUID().toString()), "");
+        }
+
+        @Override
+        public Long map(Long value) {
+            return value;
+        }
+    }
+}
