@@ -157,16 +157,15 @@ public final class SqlScriptDriver {
         }
     }
 
-    /** With {@code table.dml-sync} Flink already waited for the job; otherwise it runs on. */
+    /**
+     * With {@code table.dml-sync} Flink already waited for the job; otherwise it runs on, and the
+     * driver waits for it at the end. (Flink itself prints the job's id.)
+     */
     private void dml(SqlStatement statement, TableResult result) {
-        result.getJobClient()
-                .ifPresent(
-                        job -> {
-                            out.println("Job " + job.getJobID() + " submitted.");
-                            if (!tEnv.getConfig().get(TableConfigOptions.TABLE_DML_SYNC)) {
-                                pending.add(new Pending(statement, result));
-                            }
-                        });
+        if (result.getJobClient().isPresent()
+                && !tEnv.getConfig().get(TableConfigOptions.TABLE_DML_SYNC)) {
+            pending.add(new Pending(statement, result));
+        }
     }
 
     private void set(SetOperation set) {
