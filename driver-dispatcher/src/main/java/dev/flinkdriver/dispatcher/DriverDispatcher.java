@@ -73,37 +73,6 @@ public class DriverDispatcher extends Dispatcher {
     /** The YARN application attempt of this JobManager, 1 for the first. */
     private final int jobManagerAttempt;
 
-    public DriverDispatcher(
-            RpcService rpcService,
-            DispatcherId fencingToken,
-            Collection<ExecutionPlan> recoveredJobs,
-            Collection<JobResult> recoveredDirtyJobResults,
-            Collection<AbstractApplication> recoveredApplications,
-            Collection<ApplicationResult> recoveredDirtyApplicationResults,
-            DriverApplication driverApplication,
-            DispatcherServices dispatcherServices,
-            DriverDiagnostics diagnostics,
-            Duration timeout)
-            throws Exception {
-        this(
-                rpcService,
-                fencingToken,
-                recoveredJobs,
-                recoveredDirtyJobResults,
-                recoveredApplications,
-                recoveredDirtyApplicationResults,
-                driverApplication,
-                dispatcherServices,
-                diagnostics,
-                timeout,
-                new DriverRecovery(
-                        driverApplication.getApplicationId(),
-                        driverApplication.getDriverJobId(),
-                        recoveredJobs,
-                        recoveredDirtyJobResults),
-                1);
-    }
-
     /**
      * @param recovery the recovered jobs and results sorted for the driver application; the driver
      *     application must already know whether its driver job was recovered
