@@ -12,16 +12,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
+import static dev.flinkdriver.it.FailoverTraces.mainRuns;
+import static dev.flinkdriver.it.FailoverTraces.result;
+import static dev.flinkdriver.it.FailoverTraces.taskRuns;
 import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,7 +40,7 @@ class DriverFailoverIT {
     @Test
     @Timeout(value = 15, unit = MINUTES)
     void driverLostAfterJob2RunsMainAgainWithoutRunningAJobTwice() throws Exception {
-        Path dir = traceDir("after-job-2");
+        Path dir = FailoverTraces.newDir("failover-after-job-2");
         ApplicationId id = submit(dir, "after-job-2");
 
         kill(awaitPid(dir.resolve("kill-driver")));
@@ -67,7 +66,7 @@ class DriverFailoverIT {
     @Timeout(value = 15, unit = MINUTES)
     void driverLostWhileJob3RunsAttachesToJob3AndTheDaemonJobInANewDriverContainer()
             throws Exception {
-        Path dir = traceDir("during-job-3");
+        Path dir = FailoverTraces.newDir("failover-during-job-3");
         // A driver container larger than the user TaskManagers, to tell them apart in YARN.
         ApplicationId id = submit(dir, "during-job-3", "--driverheapmemory", "1024");
         await().atMost(STEP_TIMEOUT).until(() -> Files.exists(dir.resolve("job-3-running")));
@@ -111,7 +110,7 @@ class DriverFailoverIT {
     @Test
     @Timeout(value = 15, unit = MINUTES)
     void aRestartedMainThatSubmitsOtherJobsFailsTheApplicationNamingBoth() throws Exception {
-        Path dir = traceDir("other-jobs");
+        Path dir = FailoverTraces.newDir("failover-other-jobs");
         ApplicationId id = submit(dir, "other-jobs");
 
         kill(awaitPid(dir.resolve("kill-driver")));
@@ -128,7 +127,7 @@ class DriverFailoverIT {
     @Test
     @Timeout(value = 15, unit = MINUTES)
     void aLostUserTaskManagerRestartsTheUserJobNotTheDriver() throws Exception {
-        Path dir = traceDir("kill-user-task");
+        Path dir = FailoverTraces.newDir("failover-kill-user-task");
         ApplicationId id = submit(dir, "kill-user-task");
 
         kill(awaitPid(dir.resolve("kill-task")));
@@ -145,7 +144,7 @@ class DriverFailoverIT {
     @Test
     @Timeout(value = 15, unit = MINUTES)
     void systemExitInMainFailsTheApplicationAtOnceWithoutARestart() throws Exception {
-        Path dir = traceDir("exit");
+        Path dir = FailoverTraces.newDir("failover-exit");
         ApplicationId id = submit(dir, "exit");
 
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
@@ -175,9 +174,10 @@ class DriverFailoverIT {
         return FlinkDriverCommand.submitDriver(args.toArray(String[]::new));
     }
 
-    private static Path traceDir(String mode) throws IOException {
-        return Files.createDirectories(
-                TestPaths.itDir().resolve("failover-" + mode + "-" + System.nanoTime()));
+    /** What a lost node looks like to YARN: the process whose pid the application wrote. */
+    private static void kill(long pid) {
+        LostProcesses.kill(
+                ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid)));
     }
 
     /** The pid the application wrote into {@code file}, once it is there. */
@@ -185,35 +185,6 @@ class DriverFailoverIT {
         return await().atMost(STEP_TIMEOUT)
                 .ignoreExceptions()
                 .until(() -> Long.parseLong(Files.readString(file).trim()), pid -> pid > 0);
-    }
-
-    /** What a lost node looks like to YARN: the container's JVM disappears without a word. */
-    private static void kill(long pid) {
-        ProcessHandle process =
-                ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
-        assertThat(process.destroyForcibly()).as("SIGKILL to %s", pid).isTrue();
-        await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive());
-    }
-
-    private static long mainRuns(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("main-")).count();
-        }
-    }
-
-    /** How often each job's task ran, by job number. */
-    private static Map<Integer, Long> taskRuns(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve("runs"))) {
-            return files.map(f -> Integer.parseInt(f.getFileName().toString().split("-")[1]))
-                    .collect(Collectors.groupingBy(n -> n, TreeMap::new, Collectors.counting()));
-        }
-    }
-
-    /** The accumulator value that main() run {@code attempt} got from execute() of {@code job}. */
-    private static String result(Path dir, int attempt, int job) throws IOException {
-        Path file = dir.resolve("results").resolve("main-" + attempt + "-job-" + job);
-        assertThat(file).as("main() run %d finished job %d", attempt, job).exists();
-        return Files.readString(file);
     }
 
     /** Live containers of the driver's size: larger than any user TaskManager, not the AM. */

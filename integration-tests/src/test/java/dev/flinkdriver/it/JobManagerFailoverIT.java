@@ -20,10 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static dev.flinkdriver.it.FailoverTraces.mainRuns;
+import static dev.flinkdriver.it.FailoverTraces.result;
+import static dev.flinkdriver.it.FailoverTraces.taskRuns;
 import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,7 +44,7 @@ class JobManagerFailoverIT {
     @Test
     @Timeout(value = 15, unit = MINUTES)
     void aLostJobManagerCostsAnAttemptAndNoFinishedJobRunsAgain() throws Exception {
-        Path dir = traceDir("sequential");
+        Path dir = FailoverTraces.newDir("jm-failover-sequential");
         ApplicationId id =
                 submit(ha(2), TestJars.jarOf(FailoverApp.class), dir.toString(), "after-job-2");
         await().atMost(STEP_TIMEOUT).until(() -> Files.exists(dir.resolve("kill-driver")));
@@ -79,7 +80,7 @@ class JobManagerFailoverIT {
     @Test
     @Timeout(value = 15, unit = MINUTES)
     void runningStreamingJobsResumeFromTheirCheckpointsAndCancelEndsItKilled() throws Exception {
-        Path dir = traceDir("streaming");
+        Path dir = FailoverTraces.newDir("jm-failover-streaming");
         ApplicationId id =
                 submit(ha(2), TestJars.jarOf(CheckpointedCountersApp.class), dir.toString());
         // Counted past a few checkpoints (one a second, 20 records a second).
@@ -137,7 +138,7 @@ class JobManagerFailoverIT {
     @Test
     @Timeout(value = 15, unit = MINUTES)
     void withoutHaALostJobManagerFailsTheApplicationAndStatusSaysWhy() throws Exception {
-        Path dir = traceDir("no-ha");
+        Path dir = FailoverTraces.newDir("jm-failover-no-ha");
         ApplicationId id =
                 submit(List.of(), TestJars.jarOf(FailoverApp.class), dir.toString(), "after-job-2");
         await().atMost(STEP_TIMEOUT).until(() -> Files.exists(dir.resolve("kill-driver")));
@@ -159,7 +160,7 @@ class JobManagerFailoverIT {
     @Test
     @Timeout(value = 18, unit = MINUTES)
     void twoLostJobManagersSpendTwoAttempts() throws Exception {
-        Path dir = traceDir("two-kills");
+        Path dir = FailoverTraces.newDir("jm-failover-two-kills");
         List<String> options = new ArrayList<>(ha(2));
         // Flink's default counts only failures within 10 s of each other: a JobManager lost
         // every few minutes would get attempts forever.
@@ -212,8 +213,7 @@ class JobManagerFailoverIT {
                 await().atMost(STEP_TIMEOUT)
                         .ignoreExceptions()
                         .until(() -> jobManagerProcess(id, attempt), p -> p != null);
-        assertThat(am.destroyForcibly()).as("SIGKILL to %s", am.pid()).isTrue();
-        await().atMost(Duration.ofSeconds(30)).until(() -> !am.isAlive());
+        LostProcesses.kill(am);
     }
 
     private static ProcessHandle jobManagerProcess(ApplicationId id, int attempt) throws Exception {
@@ -237,30 +237,6 @@ class JobManagerFailoverIT {
                         })
                 .findFirst()
                 .orElse(null);
-    }
-
-    private static Path traceDir(String name) throws IOException {
-        return Files.createDirectories(
-                TestPaths.itDir().resolve("jm-failover-" + name + "-" + System.nanoTime()));
-    }
-
-    private static long mainRuns(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("main-")).count();
-        }
-    }
-
-    private static Map<Integer, Long> taskRuns(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve("runs"))) {
-            return files.map(f -> Integer.parseInt(f.getFileName().toString().split("-")[1]))
-                    .collect(Collectors.groupingBy(n -> n, TreeMap::new, Collectors.counting()));
-        }
-    }
-
-    private static String result(Path dir, int attempt, int job) throws IOException {
-        Path file = dir.resolve("results").resolve("main-" + attempt + "-job-" + job);
-        assertThat(file).as("main() run %d finished job %d", attempt, job).exists();
-        return Files.readString(file);
     }
 
     private static List<Path> runs(Path dir, String sub, String prefix) throws IOException {
