@@ -1,7 +1,5 @@
 package dev.flinkdriver.it;
 
-import org.apache.hadoop.yarn.api.records.YarnApplicationState;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -12,7 +10,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -28,14 +25,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 @ExtendWith(TestYarn.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BadInputIT {
-
-    private static final EnumSet<YarnApplicationState> ALIVE =
-            EnumSet.of(
-                    YarnApplicationState.NEW,
-                    YarnApplicationState.NEW_SAVING,
-                    YarnApplicationState.SUBMITTED,
-                    YarnApplicationState.ACCEPTED,
-                    YarnApplicationState.RUNNING);
 
     private static Path unreachableYarnConf;
 
@@ -133,7 +122,7 @@ class BadInputIT {
         assertThat(r.exitCode()).as("exit code; stderr: %s", r.stderr()).isEqualTo(exitCode);
         assertThat(r.stderr().strip().lines()).as("stderr").hasSize(1);
         assertThat(r.stderr()).startsWith("flink-driver: ").contains(message);
-        assertThat(TestYarn.get().yarnClient().getApplications(ALIVE))
+        assertThat(TestYarn.get().liveApplications())
                 .as("applications left NEW/ACCEPTED/RUNNING")
                 .isEmpty();
         assertThat(StagingFiles.newSince(staging)).as("staging files left").isEmpty();

@@ -5,7 +5,6 @@ import dev.flinkdriver.it.apps.TableDmlSyncApp;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -32,14 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SqlDriverIT {
 
     private static final Duration APP_TIMEOUT = Duration.ofMinutes(6);
-
-    private static final EnumSet<YarnApplicationState> ALIVE =
-            EnumSet.of(
-                    YarnApplicationState.NEW,
-                    YarnApplicationState.NEW_SAVING,
-                    YarnApplicationState.SUBMITTED,
-                    YarnApplicationState.ACCEPTED,
-                    YarnApplicationState.RUNNING);
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -187,7 +177,7 @@ class SqlDriverIT {
                 .contains(script.toString())
                 .contains(message);
         assertThat(TestYarn.get().yarnClient().getApplications()).hasSize(applications);
-        assertThat(TestYarn.get().yarnClient().getApplications(ALIVE)).isEmpty();
+        assertThat(TestYarn.get().liveApplications()).isEmpty();
         assertThat(StagingFiles.newSince(staging)).isEmpty();
         assertThat(launcherJarsLeft()).isEmpty();
     }

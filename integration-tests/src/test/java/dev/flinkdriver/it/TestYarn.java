@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 
@@ -92,6 +93,17 @@ public final class TestYarn implements BeforeAllCallback {
 
     public YarnClient yarnClient() {
         return yarnClient;
+    }
+
+    /** Applications YARN still holds: NEW, NEW_SAVING, SUBMITTED, ACCEPTED or RUNNING. */
+    public List<ApplicationReport> liveApplications() throws Exception {
+        return yarnClient.getApplications(
+                EnumSet.of(
+                        YarnApplicationState.NEW,
+                        YarnApplicationState.NEW_SAVING,
+                        YarnApplicationState.SUBMITTED,
+                        YarnApplicationState.ACCEPTED,
+                        YarnApplicationState.RUNNING));
     }
 
     public String resourceManagerWebAddress() throws IOException {
