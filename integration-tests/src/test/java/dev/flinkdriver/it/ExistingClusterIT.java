@@ -12,6 +12,7 @@ import org.apache.flink.client.program.PackagedProgram;
 import org.apache.flink.client.program.PackagedProgramUtils;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.DeploymentOptionsInternal;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestOptions;
@@ -61,23 +62,6 @@ class ExistingClusterIT {
     private static final Pattern DRIVER_JOB =
             Pattern.compile("Driver job submitted: ([0-9a-f]{32})");
 
-    private static final List<String> JDK17_FLAGS =
-            List.of(
-                    "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-                    "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-                    "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                    "--add-opens=java.base/java.net=ALL-UNNAMED",
-                    "--add-opens=java.base/java.io=ALL-UNNAMED",
-                    "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-                    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-                    "--add-opens=java.base/java.text=ALL-UNNAMED",
-                    "--add-opens=java.base/java.time=ALL-UNNAMED",
-                    "--add-opens=java.base/java.util=ALL-UNNAMED",
-                    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-                    "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-                    "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
-
     private static final List<Process> STANDALONE = new ArrayList<>();
 
     private static Path standaloneDir;
@@ -115,9 +99,7 @@ class ExistingClusterIT {
                 GlobalConfiguration.loadConfiguration(dist.resolve("conf").toString());
         flinkConf.set(DeploymentOptionsInternal.CONF_DIR, dist.resolve("conf").toString());
         YarnLogConfigUtil.setLogConfigFileInConfig(flinkConf, dist.resolve("conf").toString());
-        flinkConf.set(
-                YarnConfigOptions.FLINK_DIST_JAR,
-                dist.resolve("lib/flink-yarn-2.3.0.jar").toString());
+        flinkConf.set(YarnConfigOptions.FLINK_DIST_JAR, TestPaths.flinkYarnJar().toString());
         flinkConf.set(YarnConfigOptions.SHIP_FILES, List.of(dist.resolve("lib").toString()));
         flinkConf.set(
                 YarnConfigOptions.STAGING_DIRECTORY,
@@ -388,7 +370,14 @@ class ExistingClusterIT {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(memory);
         cmd.add("-XX:+UseSerialGC");
-        cmd.addAll(JDK17_FLAGS);
+        // What Flink's own bin/ scripts do: the JVM options of the distribution's configuration.
+        cmd.addAll(
+                List.of(
+                        GlobalConfiguration.loadConfiguration(
+                                        TestPaths.distDir().resolve("conf").toString())
+                                .get(CoreOptions.FLINK_JVM_OPTIONS)
+                                .trim()
+                                .split("\\s+")));
         cmd.add("-Dlog.file=" + dir.resolve(name + ".log"));
         cmd.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
         cmd.add("-cp");

@@ -60,9 +60,7 @@ class FlinkOnYarnPlatformIT {
                 GlobalConfiguration.loadConfiguration(dist.resolve("conf").toString());
         flinkConf.set(DeploymentOptionsInternal.CONF_DIR, dist.resolve("conf").toString());
         YarnLogConfigUtil.setLogConfigFileInConfig(flinkConf, dist.resolve("conf").toString());
-        flinkConf.set(
-                YarnConfigOptions.FLINK_DIST_JAR,
-                dist.resolve("lib/flink-yarn-2.3.0.jar").toString());
+        flinkConf.set(YarnConfigOptions.FLINK_DIST_JAR, TestPaths.flinkYarnJar().toString());
         flinkConf.set(YarnConfigOptions.SHIP_FILES, List.of(dist.resolve("lib").toString()));
         flinkConf.set(
                 YarnConfigOptions.STAGING_DIRECTORY,

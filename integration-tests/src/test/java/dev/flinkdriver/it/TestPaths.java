@@ -11,6 +11,15 @@ final class TestPaths {
         return Path.of(System.getProperty("flinkdriver.dist.dir")).toAbsolutePath().normalize();
     }
 
+    /** Flink's YARN jar in the distribution's lib/, named after pom.xml's Flink version. */
+    static Path flinkYarnJar() {
+        return distDir()
+                .resolve(
+                        "lib/flink-yarn-"
+                                + System.getProperty("flinkdriver.flink.version")
+                                + ".jar");
+    }
+
     static Path itDir() {
         return Path.of(System.getProperty("flinkdriver.it.dir")).toAbsolutePath().normalize();
     }

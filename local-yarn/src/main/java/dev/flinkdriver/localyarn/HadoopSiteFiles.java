@@ -1,6 +1,9 @@
 package dev.flinkdriver.localyarn;
 
+import org.apache.hadoop.conf.Configuration;
+
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -113,19 +116,10 @@ final class HadoopSiteFiles {
     }
 
     static void write(Path file, Map<String, String> properties) throws IOException {
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<configuration>\n");
-        properties.forEach(
-                (k, v) ->
-                        xml.append("  <property><name>")
-                                .append(escape(k))
-                                .append("</name><value>")
-                                .append(escape(v))
-                                .append("</value></property>\n"));
-        xml.append("</configuration>\n");
-        Files.writeString(file, xml);
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        Configuration conf = new Configuration(false);
+        properties.forEach(conf::set);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            conf.writeXml(out);
+        }
     }
 }

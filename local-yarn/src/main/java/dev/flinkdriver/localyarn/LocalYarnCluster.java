@@ -1,18 +1,18 @@
 package dev.flinkdriver.localyarn;
 
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A real YARN on this machine: a ResourceManager and a NodeManager, each in its own JVM started
@@ -26,8 +26,6 @@ public final class LocalYarnCluster {
 
     private static final String RM = "resourcemanager";
     private static final String NM = "nodemanager";
-    private static final Pattern ACTIVE_NODES = Pattern.compile("\"activeNodes\"\\s*:\\s*(\\d+)");
-
     private static final String ZK = LocalZooKeeper.DAEMON;
 
     private final LocalYarnLayout layout;
@@ -171,9 +169,7 @@ public final class LocalYarnCluster {
         cmd.add(heap);
         cmd.add("-XX:+UseSerialGC");
         // Guice/cglib in the RM web app reflect into java.lang on Java 17.
-        cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
-        cmd.add("--add-opens=java.base/java.util=ALL-UNNAMED");
-        cmd.add("--add-opens=java.base/java.lang.reflect=ALL-UNNAMED");
+        cmd.addAll(JvmFlags.jdk17());
         cmd.add("-Dlog4j.configurationFile=" + layout.confDir().resolve("log4j2.properties"));
         cmd.add("-Dlocal.yarn.log.file=" + layout.daemonLogs().resolve(daemon + ".log"));
         cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(layout.dir().resolve("tmp")));
@@ -208,25 +204,23 @@ public final class LocalYarnCluster {
         }
     }
 
+    /** Running NodeManagers as the ResourceManager counts them, 0 while it does not answer. */
     private int activeNodes() {
-        try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            HttpResponse<String> r =
-                    http.send(
-                            HttpRequest.newBuilder(
-                                            URI.create(
-                                                    resourceManagerWebAddress()
-                                                            + "/ws/v1/cluster/metrics"))
-                                    .timeout(Duration.ofSeconds(3))
-                                    .header("Accept", "application/json")
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            Matcher m = ACTIVE_NODES.matcher(r.body());
-            return r.statusCode() == 200 && m.find() ? Integer.parseInt(m.group(1)) : 0;
-        } catch (IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        YarnConfiguration conf = new YarnConfiguration(new Configuration(false));
+        conf.addResource(
+                new org.apache.hadoop.fs.Path(layout.confDir().resolve("yarn-site.xml").toUri()));
+        // start() polls: one failed call must return at once, not after Hadoop's retries.
+        conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, 1000);
+        conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_RETRY_INTERVAL_MS, 200);
+        conf.setInt(CommonConfigurationKeysPublic.IPC_CLIENT_CONNECT_MAX_RETRIES_KEY, 0);
+        conf.setInt(
+                CommonConfigurationKeysPublic.IPC_CLIENT_CONNECT_MAX_RETRIES_ON_SOCKET_TIMEOUTS_KEY,
+                0);
+        try (YarnClient yarn = YarnClient.createYarnClient()) {
+            yarn.init(conf);
+            yarn.start();
+            return yarn.getYarnClusterMetrics().getNumNodeManagers();
+        } catch (IOException | YarnException | RuntimeException e) {
             return 0;
         }
     }
