@@ -29,6 +29,8 @@ class DriverResourcesTest {
         // heap, direct, native, network, cpus -> process MB, requested vcores, container MB, vcores
         // the default driver: one 1024 MB container (Flink's TaskManager sizes made it 1216 MB)
         "512,   0,   0,   0,  1.0, 960,   1, 1024,  1",
+        // the README's worked example
+        "1024,  0,   0,   0,  2.0, 1493,  2, 2048,  2",
         "1024,  0,   0,   64, 2.0, 1564,  2, 2048,  2",
         "2048,  512, 256, 0,  1.5, 3484,  1, 4096,  1",
         "20000, 0,   0,   0,  1.0, 21344, 1, 21504, 1",
