@@ -37,9 +37,10 @@ public final class DriverResourceOptions {
                     .defaultValue(MemorySize.ofMebiBytes(0))
                     .withDescription(
                             "Native memory the driver's main() may use. It is budgeted as task"
-                                    + " off-heap memory of the driver's slot: Flink sizes the JVM"
-                                    + " overhead from cluster-wide options only, so off-heap is the"
-                                    + " one place that grows the driver's container alone."
+                                    + " off-heap memory of the driver's slot, which grows the"
+                                    + " driver's container by exactly this much; the JVM overhead"
+                                    + " (driver.taskmanager.jvm-overhead.*) is a fraction of the"
+                                    + " process within bounds, meant for the JVM itself."
                                     + " CLI: --drivernativememory <MB>.");
 
     public static final ConfigOption<Double> CPUS =
