@@ -121,6 +121,26 @@ class SqlDriverIT {
                                 + "default_catalog.default_database.small")
                 .anyMatch(job -> job.startsWith(prefix + "SELECT `orders`.`product`"));
         assertThat(launcherJarsLeft()).isEmpty();
+        // The planning above ran in the driver's lean TaskManager: this test is what tells
+        // whether the driver.taskmanager.* defaults still fit the Table/SQL planner.
+        assertThat(driverTaskManagerProcess(DriverModeIT.jobManagerLog(id)))
+                .contains("frameworkHeapSize=64.000mb")
+                .contains("frameworkOffHeapSize=64.000mb")
+                .contains("jvmMetaspaceSize=192.000mb")
+                .contains("jvmOverheadSize=128.000mb");
+    }
+
+    /**
+     * The process the resource manager started the driver's TaskManager with, from its "will be
+     * started on ... with TaskExecutorProcessSpec {...}" line: the driver's is the TaskManager
+     * without network memory.
+     */
+    static String driverTaskManagerProcess(String jobManagerLog) {
+        return jobManagerLog
+                .lines()
+                .filter(l -> l.contains(" will be started on ") && l.contains("networkMemSize=0 "))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no driver TaskManager started"));
     }
 
     @Test

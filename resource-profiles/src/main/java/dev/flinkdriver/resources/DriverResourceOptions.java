@@ -37,9 +37,10 @@ public final class DriverResourceOptions {
                     .defaultValue(MemorySize.ofMebiBytes(0))
                     .withDescription(
                             "Native memory the driver's main() may use. It is budgeted as task"
-                                    + " off-heap memory of the driver's slot: Flink sizes the JVM"
-                                    + " overhead from cluster-wide options only, so off-heap is the"
-                                    + " one place that grows the driver's container alone."
+                                    + " off-heap memory of the driver's slot, which grows the"
+                                    + " driver's container by exactly this much; the JVM overhead"
+                                    + " (driver.taskmanager.jvm-overhead.*) is a fraction of the"
+                                    + " process within bounds, meant for the JVM itself."
                                     + " CLI: --drivernativememory <MB>.");
 
     public static final ConfigOption<Double> CPUS =
@@ -83,4 +84,73 @@ public final class DriverResourceOptions {
                                     + " TaskManagers' slots) and stay until the application ends;"
                                     + " an explicit slotmanager.number-of-slots.min wins. 0 starts"
                                     + " TaskManagers only when jobs ask for slots.");
+
+    // ------------------------------------------------------------------------------------------
+    // The driver TaskManager's process around the driver slot. Flink sizes the JVM of every
+    // TaskManager for data processing (taskmanager.memory.*); the driver's runs one task that
+    // has no inputs, outputs, state or network buffers, so it gets its own, smaller sizes.
+    // ------------------------------------------------------------------------------------------
+
+    public static final ConfigOption<MemorySize> TASK_MANAGER_FRAMEWORK_HEAP =
+            ConfigOptions.key("driver.taskmanager.framework.heap.size")
+                    .memoryType()
+                    .defaultValue(MemorySize.ofMebiBytes(64))
+                    .withDescription(
+                            "Framework heap of the driver's TaskManager (its"
+                                    + " taskmanager.memory.framework.heap.size): the TaskExecutor's"
+                                    + " own objects next to the driver task's heap. Flink's 128m is"
+                                    + " sized for TaskManagers with many slots, tasks and network"
+                                    + " buffers; the driver's hosts one task.");
+
+    public static final ConfigOption<MemorySize> TASK_MANAGER_FRAMEWORK_OFF_HEAP =
+            ConfigOptions.key("driver.taskmanager.framework.off-heap.size")
+                    .memoryType()
+                    .defaultValue(MemorySize.ofMebiBytes(64))
+                    .withDescription(
+                            "Framework off-heap (direct) memory of the driver's TaskManager (its"
+                                    + " taskmanager.memory.framework.off-heap.size). It bounds,"
+                                    + " with the driver's direct memory, the JVM's direct memory,"
+                                    + " which the driver uses for RPC and for submitting its jobs;"
+                                    + " Flink's 128m also serves network shuffles, which the driver"
+                                    + " has none of.");
+
+    public static final ConfigOption<MemorySize> TASK_MANAGER_JVM_METASPACE =
+            ConfigOptions.key("driver.taskmanager.jvm-metaspace.size")
+                    .memoryType()
+                    .defaultValue(MemorySize.ofMebiBytes(192))
+                    .withDescription(
+                            "JVM metaspace of the driver's TaskManager (its"
+                                    + " taskmanager.memory.jvm-metaspace.size): the classes of the"
+                                    + " TaskManager, of main() and of what main() plans, such as"
+                                    + " the Table/SQL planner. Flink's 256m leaves room for many"
+                                    + " jobs' user code loaded over a TaskManager's life; the"
+                                    + " driver's loads one program.");
+
+    public static final ConfigOption<MemorySize> TASK_MANAGER_JVM_OVERHEAD_MIN =
+            ConfigOptions.key("driver.taskmanager.jvm-overhead.min")
+                    .memoryType()
+                    .defaultValue(MemorySize.ofMebiBytes(128))
+                    .withDescription(
+                            "Minimum JVM overhead (thread stacks, code cache, GC structures) of"
+                                    + " the driver's TaskManager (its"
+                                    + " taskmanager.memory.jvm-overhead.min). Flink's 192m covers"
+                                    + " the threads and native buffers of data processing.");
+
+    public static final ConfigOption<MemorySize> TASK_MANAGER_JVM_OVERHEAD_MAX =
+            ConfigOptions.key("driver.taskmanager.jvm-overhead.max")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("1g"))
+                    .withDescription(
+                            "Maximum JVM overhead of the driver's TaskManager (its"
+                                    + " taskmanager.memory.jvm-overhead.max).");
+
+    public static final ConfigOption<Float> TASK_MANAGER_JVM_OVERHEAD_FRACTION =
+            ConfigOptions.key("driver.taskmanager.jvm-overhead.fraction")
+                    .floatType()
+                    .defaultValue(0.1f)
+                    .withDescription(
+                            "JVM overhead of the driver's TaskManager as a fraction of its process"
+                                    + " size, between driver.taskmanager.jvm-overhead.min and"
+                                    + " .max (its taskmanager.memory.jvm-overhead.fraction): a"
+                                    + " large driver heap needs more GC structures.");
 }

@@ -21,11 +21,15 @@ import java.util.StringJoiner;
  * slot's {@link ResourceProfile}, the TaskManager that hosts exactly that one slot, and the YARN
  * container that TaskManager runs in.
  *
- * <p>The driver's TaskManager is sized like any TaskManager the resource manager starts from a
- * {@link WorkerResourceSpec}: {@link TaskExecutorProcessUtils#processSpecFromWorkerResourceSpec}
- * adds framework heap and off-heap, JVM metaspace and JVM overhead from the cluster configuration.
- * The slot is the whole TaskManager, so the slot profile and the TaskManager's total profile are
- * equal.
+ * <p>The driver's TaskManager is sized the way the resource manager sizes any TaskManager from a
+ * {@link WorkerResourceSpec} ({@link TaskExecutorProcessUtils#processSpecFromWorkerResourceSpec}
+ * adds framework heap and off-heap, JVM metaspace and JVM overhead), but with the driver's own
+ * {@code driver.taskmanager.*} sizes of those four instead of the cluster's {@code
+ * taskmanager.memory.*}: those are sized for data processing, the driver's TaskManager runs one
+ * task. None of the four is part of a slot's or a TaskManager's {@link ResourceProfile}, so the
+ * slot manager sees the same driver TaskManager either way; only the process YARN starts differs
+ * ({@link #processSpecFor}). The slot is the whole TaskManager, so the slot profile and the
+ * TaskManager's total profile are equal.
  */
 public final class DriverResources {
 
@@ -69,7 +73,7 @@ public final class DriverResources {
         this.workerResourceSpec = WorkerResourceSpec.fromTotalResourceProfile(slotProfile, 1);
         this.processSpec =
                 TaskExecutorProcessUtils.processSpecFromWorkerResourceSpec(
-                        resourceManagerView(configuration), workerResourceSpec);
+                        driverTaskManagerView(configuration), workerResourceSpec);
     }
 
     /**
@@ -103,6 +107,18 @@ public final class DriverResources {
         read(configuration, DriverResourceOptions.NATIVE_MEMORY, errors);
         read(configuration, DriverResourceOptions.NETWORK_MEMORY, errors);
         final Double cpus = read(configuration, DriverResourceOptions.CPUS, errors);
+        read(configuration, DriverResourceOptions.TASK_MANAGER_FRAMEWORK_HEAP, errors);
+        read(configuration, DriverResourceOptions.TASK_MANAGER_FRAMEWORK_OFF_HEAP, errors);
+        read(configuration, DriverResourceOptions.TASK_MANAGER_JVM_METASPACE, errors);
+        final MemorySize overheadMin =
+                read(configuration, DriverResourceOptions.TASK_MANAGER_JVM_OVERHEAD_MIN, errors);
+        final MemorySize overheadMax =
+                read(configuration, DriverResourceOptions.TASK_MANAGER_JVM_OVERHEAD_MAX, errors);
+        final Float overheadFraction =
+                read(
+                        configuration,
+                        DriverResourceOptions.TASK_MANAGER_JVM_OVERHEAD_FRACTION,
+                        errors);
 
         if (heap != null && heap.getBytes() == 0) {
             errors.add("--driverheapmemory 0: the driver's heap memory must be positive");
@@ -119,6 +135,23 @@ public final class DriverResources {
                             + CPU_SCALE
                             + ")");
         }
+        if (overheadMin != null && overheadMax != null && overheadMin.compareTo(overheadMax) > 0) {
+            errors.add(
+                    DriverResourceOptions.TASK_MANAGER_JVM_OVERHEAD_MIN.key()
+                            + " "
+                            + overheadMin
+                            + " is larger than "
+                            + DriverResourceOptions.TASK_MANAGER_JVM_OVERHEAD_MAX.key()
+                            + " "
+                            + overheadMax);
+        }
+        if (overheadFraction != null && !(overheadFraction >= 0 && overheadFraction < 1)) {
+            errors.add(
+                    DriverResourceOptions.TASK_MANAGER_JVM_OVERHEAD_FRACTION.key()
+                            + " "
+                            + overheadFraction
+                            + ": must be at least 0 and less than 1");
+        }
         return errors;
     }
 
@@ -134,7 +167,7 @@ public final class DriverResources {
         try {
             return fromConfiguration(configuration).validateAgainst(limits);
         } catch (IllegalConfigurationException e) {
-            // The cluster's own memory options (metaspace, overhead, framework memory) are broken.
+            // Framework memory, metaspace and overhead do not add up (e.g. the overhead's range).
             return List.of("the driver's TaskManager memory cannot be derived: " + e.getMessage());
         }
     }
@@ -157,6 +190,18 @@ public final class DriverResources {
     /** The driver TaskManager's process, as the resource manager will start it. */
     public TaskExecutorProcessSpec processSpec() {
         return processSpec;
+    }
+
+    /**
+     * The process to start for a worker the resource manager requests: the driver's own process for
+     * the driver's worker, the requested one for every other. The resource manager derives a
+     * worker's process from the cluster's {@code taskmanager.memory.*} options alone; this is where
+     * the driver's TaskManager gets its {@code driver.taskmanager.*} sizes instead.
+     */
+    public TaskExecutorProcessSpec processSpecFor(TaskExecutorProcessSpec requested) {
+        return WorkerResourceSpec.fromTaskExecutorProcessSpec(requested).equals(workerResourceSpec)
+                ? processSpec
+                : requested;
     }
 
     /**
@@ -209,6 +254,10 @@ public final class DriverResources {
                 + slotProfile
                 + ", processSize="
                 + processSpec.getTotalProcessMemorySize().toHumanReadableString()
+                + ", metaspace="
+                + processSpec.getJvmMetaspaceSize().toHumanReadableString()
+                + ", overhead="
+                + processSpec.getJvmOverheadSize().toHumanReadableString()
                 + '}';
     }
 
@@ -224,6 +273,33 @@ public final class DriverResources {
         copy.removeConfig(TaskManagerOptions.TOTAL_PROCESS_MEMORY);
         copy.removeConfig(TaskManagerOptions.TOTAL_FLINK_MEMORY);
         return copy;
+    }
+
+    /**
+     * The resource manager's view with the driver TaskManager's own framework, metaspace and
+     * overhead sizes in place of the cluster's: Flink's derivation then applies unchanged.
+     */
+    private static Configuration driverTaskManagerView(Configuration configuration) {
+        final Configuration view = resourceManagerView(configuration);
+        view.set(
+                TaskManagerOptions.FRAMEWORK_HEAP_MEMORY,
+                configuration.get(DriverResourceOptions.TASK_MANAGER_FRAMEWORK_HEAP));
+        view.set(
+                TaskManagerOptions.FRAMEWORK_OFF_HEAP_MEMORY,
+                configuration.get(DriverResourceOptions.TASK_MANAGER_FRAMEWORK_OFF_HEAP));
+        view.set(
+                TaskManagerOptions.JVM_METASPACE,
+                configuration.get(DriverResourceOptions.TASK_MANAGER_JVM_METASPACE));
+        view.set(
+                TaskManagerOptions.JVM_OVERHEAD_MIN,
+                configuration.get(DriverResourceOptions.TASK_MANAGER_JVM_OVERHEAD_MIN));
+        view.set(
+                TaskManagerOptions.JVM_OVERHEAD_MAX,
+                configuration.get(DriverResourceOptions.TASK_MANAGER_JVM_OVERHEAD_MAX));
+        view.set(
+                TaskManagerOptions.JVM_OVERHEAD_FRACTION,
+                configuration.get(DriverResourceOptions.TASK_MANAGER_JVM_OVERHEAD_FRACTION));
+        return view;
     }
 
     private String memoryOptions() {

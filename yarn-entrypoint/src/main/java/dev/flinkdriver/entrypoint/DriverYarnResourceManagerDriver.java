@@ -1,16 +1,21 @@
 package dev.flinkdriver.entrypoint;
 
 import dev.flinkdriver.dispatcher.DriverDiagnostics;
+import dev.flinkdriver.resources.DriverResources;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.clusterframework.ApplicationStatus;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.yarn.DefaultYarnNodeManagerClientFactory;
 import org.apache.flink.yarn.DefaultYarnResourceManagerClientFactory;
 import org.apache.flink.yarn.YarnResourceManagerDriver;
+import org.apache.flink.yarn.YarnWorkerNode;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 import org.apache.flink.yarn.configuration.YarnResourceManagerDriverConfiguration;
 
 import javax.annotation.Nullable;
+
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Flink's YARN resource manager driver, reporting the driver application's progress on every
@@ -22,10 +27,15 @@ import javax.annotation.Nullable;
  * and Flink's switch to the short interval only takes effect after the idle sleep in progress (up
  * to {@code yarn.heartbeat.interval}, 5 s) has ended. Flink returns to the idle interval once those
  * containers are allocated.
+ *
+ * <p>It starts the driver's TaskManager with the driver's own process ({@link
+ * DriverResources#processSpecFor}): Flink's resource manager sizes every worker's framework memory,
+ * metaspace and JVM overhead from {@code taskmanager.memory.*}, for data processing.
  */
 final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
 
     private final DriverDiagnostics diagnostics;
+    private final DriverResources driverResources;
 
     DriverYarnResourceManagerDriver(
             Configuration flinkConfig,
@@ -42,6 +52,15 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
                                                 handler, diagnostics::getProgress)),
                 DefaultYarnNodeManagerClientFactory.getInstance());
         this.diagnostics = diagnostics;
+        this.driverResources = DriverResources.fromConfiguration(flinkConfig);
+    }
+
+    @Override
+    public CompletableFuture<YarnWorkerNode> requestResource(
+            TaskExecutorProcessSpec taskExecutorProcessSpec) {
+        // Every later step (container size, priority, JVM options, the TaskManager's memory
+        // configuration) follows the process spec requested here.
+        return super.requestResource(driverResources.processSpecFor(taskExecutorProcessSpec));
     }
 
     private static int containerRequestHeartbeatMillis(Configuration flinkConfig) {
