@@ -20,4 +20,20 @@ public final class DriverHaOptions {
                                     + " ones that had finished. Off by default: the client then"
                                     + " refuses such a configuration (exit 2) and says how to"
                                     + " turn high availability on.");
+
+    public static final ConfigOption<Boolean> CLOSING_ATTEMPT =
+            ConfigOptions.key("driver.client.closing-attempt")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Ask YARN for one application attempt more than"
+                                    + " yarn.application-attempts, when YARN's"
+                                    + " yarn.resourcemanager.am.max-attempts leaves room for it."
+                                    + " That closing attempt starts no JobManager: it ends the"
+                                    + " application FAILED with diagnostics saying that the"
+                                    + " JobManager was lost (and how to survive it), removes the"
+                                    + " staging directory and high-availability data, and YARN"
+                                    + " stops the lost attempt's TaskManagers. Without it, a"
+                                    + " JobManager lost on the last attempt leaves only YARN's"
+                                    + " own diagnostics (the container's exit code).");
 }
