@@ -106,6 +106,15 @@ class JobManagerFailoverIT {
                     .isGreaterThan(20L);
         }
         await().atMost(STEP_TIMEOUT).until(() -> runs(dir, "daemon", "").size() >= 2);
+        await().atMost(STEP_TIMEOUT)
+                .untilAsserted(
+                        () ->
+                                assertThat(runs(dir, "collected", ""))
+                                        .as(
+                                                "the job whose rows go to main() ran again for"
+                                                        + " the restarted main()")
+                                        .hasSize(2)
+                                        .allSatisfy(f -> assertThat(f).hasContent("1,2,3")));
         assertThat(TestYarn.get().yarnClient().getApplicationReport(id).getYarnApplicationState())
                 .isEqualTo(YarnApplicationState.RUNNING);
 
