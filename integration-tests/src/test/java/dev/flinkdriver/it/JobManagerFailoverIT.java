@@ -256,6 +256,10 @@ class JobManagerFailoverIT {
                         .ignoreExceptions()
                         .until(() -> jobManagerProcess(id, attempt), p -> p != null);
         LostProcesses.kill(am);
+        // The moment the recovery phases in the JobManagers' logs are measured from.
+        System.out.printf(
+                "SIGKILL to the JobManager of %s attempt %d at %s%n",
+                id, attempt, java.time.LocalDateTime.now());
     }
 
     private static ProcessHandle jobManagerProcess(ApplicationId id, int attempt) throws Exception {
