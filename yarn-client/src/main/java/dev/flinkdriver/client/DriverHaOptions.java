@@ -3,6 +3,8 @@ package dev.flinkdriver.client;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
+import java.time.Duration;
+
 /** How the flink-driver client treats JobManager failover (YARN application attempts). */
 public final class DriverHaOptions {
 
@@ -36,4 +38,20 @@ public final class DriverHaOptions {
                                     + " stops the lost attempt's TaskManagers. Without it, a"
                                     + " JobManager lost on the last attempt leaves only YARN's"
                                     + " own diagnostics (the container's exit code).");
+
+    public static final ConfigOption<Duration> LOCAL_YARN_ZOOKEEPER_SESSION_TIMEOUT =
+            ConfigOptions.key("driver.client.local-yarn.zookeeper-session-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(20))
+                    .withDescription(
+                            "On the local YARN (bin/local-yarn) with high availability, the"
+                                    + " high-availability.zookeeper.client.session-timeout the"
+                                    + " client sets when the user sets none. A lost JobManager's"
+                                    + " leadership lasts until its ZooKeeper session expires, so"
+                                    + " Flink's default (60 s) makes every JobManager failover"
+                                    + " wait a minute; shorter sessions fail over sooner but"
+                                    + " revoke leadership when a JobManager cannot reach"
+                                    + " ZooKeeper for about two thirds of the timeout (a long GC"
+                                    + " pause, a stalled machine), which costs a recovery. 0"
+                                    + " keeps Flink's default.");
 }
