@@ -154,6 +154,7 @@ class JobManagerFailoverIT {
         assertThat(status.stdout())
                 .contains("Diagnostics:  " + end.getDiagnostics().strip())
                 .contains("Attempt:      2 (JobManager lost 1 time)");
+        assertNothingLeftRunning(id);
         assertStagingRemoved(id);
         assertThat(mainRuns(dir)).as("nothing ran main() again").isEqualTo(1);
     }
