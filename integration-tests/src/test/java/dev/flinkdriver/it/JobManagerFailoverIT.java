@@ -115,6 +115,19 @@ class JobManagerFailoverIT {
                                                         + " the restarted main()")
                                         .hasSize(2)
                                         .allSatisfy(f -> assertThat(f).hasContent("1,2,3")));
+        Path secondJobManagerLog =
+                TestYarn.get()
+                        .containerLogs()
+                        .resolve(id.toString())
+                        .resolve(
+                                String.format(
+                                        "container_%d_%04d_02_000001",
+                                        id.getClusterTimestamp(), id.getId()))
+                        .resolve("jobmanager.log");
+        assertThat(secondJobManagerLog)
+                .as("the driver ran on the TaskManager YARN kept from the lost attempt")
+                .content()
+                .doesNotContain("Planning a driver TaskManager");
         assertThat(TestYarn.get().yarnClient().getApplicationReport(id).getYarnApplicationState())
                 .isEqualTo(YarnApplicationState.RUNNING);
 
