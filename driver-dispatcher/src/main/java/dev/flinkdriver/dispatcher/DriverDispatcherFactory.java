@@ -114,7 +114,12 @@ public class DriverDispatcherFactory implements DispatcherFactory {
         Configuration clusterConfiguration = partialDispatcherServices.getConfiguration();
         DriverRecovery recovery =
                 new DriverRecovery(
-                        applicationId, getDriverJobId(), recoveredJobs, recoveredDirtyJobResults);
+                        applicationId,
+                        getDriverJobId(),
+                        driverConfiguration.get(DriverOptions.JOBMANAGER_ATTEMPT),
+                        recoveredJobs,
+                        recoveredDirtyJobResults);
+        recovery.markDriverJobWithJobManagerAttempt();
         DriverApplication driverApplication =
                 new DriverApplication(
                         applicationId,

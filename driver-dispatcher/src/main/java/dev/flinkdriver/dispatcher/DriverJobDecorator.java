@@ -33,18 +33,32 @@ public final class DriverJobDecorator {
 
     private final ApplicationID applicationId;
 
+    private final int jobManagerAttempt;
+
     private final int driverAttempt;
 
     /** Positions follow the order in which main() hands its jobs to the executors. */
     private final AtomicInteger lastPosition = new AtomicInteger();
 
     /**
-     * @param driverAttempt the driver task's attempt number, 0 before any restart
+     * @param jobManagerAttempt the YARN attempt of the JobManager the driver job runs under, 1 for
+     *     the first
+     * @param driverAttempt the driver task's attempt number under that JobManager, 0 before any
+     *     restart
      */
-    public DriverJobDecorator(String namePrefix, ApplicationID applicationId, int driverAttempt) {
+    public DriverJobDecorator(
+            String namePrefix,
+            ApplicationID applicationId,
+            int jobManagerAttempt,
+            int driverAttempt) {
         this.namePrefix = checkNotNull(namePrefix);
         this.applicationId = checkNotNull(applicationId);
+        this.jobManagerAttempt = jobManagerAttempt;
         this.driverAttempt = driverAttempt;
+    }
+
+    public DriverJobDecorator(String namePrefix, ApplicationID applicationId, int driverAttempt) {
+        this(namePrefix, applicationId, 1, driverAttempt);
     }
 
     public DriverJobDecorator(String namePrefix, ApplicationID applicationId) {
@@ -73,7 +87,8 @@ public final class DriverJobDecorator {
         boolean collectsToDriver = collectsToDriver(streamGraph);
         streamGraph.setJobId(
                 collectsToDriver
-                        ? DriverJobIds.ofRerun(applicationId, position, driverAttempt)
+                        ? DriverJobIds.ofRerun(
+                                applicationId, position, jobManagerAttempt, driverAttempt)
                         : DriverJobIds.ofPosition(applicationId, position));
         streamGraph
                 .getJobConfiguration()

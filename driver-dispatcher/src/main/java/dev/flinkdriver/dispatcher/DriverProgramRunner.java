@@ -90,6 +90,8 @@ public final class DriverProgramRunner {
                                 .getOptional(DriverOptions.JOB_NAME_PREFIX)
                                 .orElse(""),
                         applicationId,
+                        // Set on the driver job by the JobManager that submitted or recovered it.
+                        driverJobConfiguration.get(DriverOptions.JOBMANAGER_ATTEMPT),
                         driverAttempt);
 
         try (PackagedProgram program =

@@ -37,6 +37,8 @@ final class DriverRecovery {
 
     private final JobID driverJobId;
 
+    private final int jobManagerAttempt;
+
     private final Map<JobID, ExecutionPlan> suspended = new LinkedHashMap<>();
 
     private final Map<JobID, JobResult> ended = new LinkedHashMap<>();
@@ -44,10 +46,12 @@ final class DriverRecovery {
     DriverRecovery(
             ApplicationID applicationId,
             JobID driverJobId,
+            int jobManagerAttempt,
             Collection<ExecutionPlan> recoveredJobs,
             Collection<JobResult> recoveredDirtyJobResults) {
         this.applicationId = applicationId;
         this.driverJobId = driverJobId;
+        this.jobManagerAttempt = jobManagerAttempt;
         for (ExecutionPlan plan : recoveredJobs) {
             if (plan.getApplicationId().map(applicationId::equals).orElse(false)) {
                 suspended.put(plan.getJobID(), plan);
@@ -61,7 +65,7 @@ final class DriverRecovery {
     }
 
     static DriverRecovery none(ApplicationID applicationId, JobID driverJobId) {
-        return new DriverRecovery(applicationId, driverJobId, List.of(), List.of());
+        return new DriverRecovery(applicationId, driverJobId, 1, List.of(), List.of());
     }
 
     /** Something of an earlier JobManager was recovered: this is a JobManager failover. */
@@ -100,6 +104,20 @@ final class DriverRecovery {
         return Optional.ofNullable(suspended.get(driverJobId));
     }
 
+    /**
+     * Tells the recovered driver job which JobManager attempt runs it: the plan high availability
+     * kept carries the first JobManager's, and the restarted main() derives the ids of the jobs
+     * that collect rows to it from this one ({@link DriverJobIds#ofRerun}). The plan object is the
+     * one Flink's dispatcher recovers, so this must happen before the dispatcher runs it.
+     */
+    void markDriverJobWithJobManagerAttempt() {
+        suspendedDriverJob()
+                .ifPresent(
+                        plan ->
+                                plan.getJobConfiguration()
+                                        .set(DriverOptions.JOBMANAGER_ATTEMPT, jobManagerAttempt));
+    }
+
     /** Jobs main() submitted that had ended, with their results (accumulators included). */
     List<JobResult> endedUserJobs() {
         List<JobResult> jobs = new ArrayList<>();
@@ -120,7 +138,11 @@ final class DriverRecovery {
     /** Where main() submitted an ended job; its result carries no job configuration. */
     OptionalInt positionOf(JobResult result) {
         return DriverJobIds.positionOf(
-                applicationId, result.getJobId(), MAX_POSITION, MAX_DRIVER_ATTEMPT);
+                applicationId,
+                result.getJobId(),
+                MAX_POSITION,
+                jobManagerAttempt,
+                MAX_DRIVER_ATTEMPT);
     }
 
     Map<JobID, JobResult> endedJobs() {

@@ -101,6 +101,19 @@ class DriverJobDecoratorTest {
                 .isTrue();
     }
 
+    @Test
+    void aJobThatCollectsToTheDriverUnderANewJobManagerRunsAgain() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.fromData(1, 2, 3).collectAsync();
+        StreamGraph collecting = env.getStreamGraph();
+
+        new DriverJobDecorator("nightly: ", applicationId, 2, 0).decorate(collecting);
+
+        assertThat(collecting.getJobID())
+                .isEqualTo(DriverJobIds.ofRerun(applicationId, 1, 2, 0))
+                .isNotEqualTo(DriverJobIds.ofRerun(applicationId, 1, 0));
+    }
+
     private static StreamGraph discardingGraph() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.fromData(1, 2, 3).sinkTo(new DiscardingSink<>());

@@ -38,6 +38,7 @@ class DriverRecoveryTest {
                 new DriverRecovery(
                         app,
                         driver,
+                        2,
                         List.of(driverPlan, job3, foreign),
                         List.of(job1, job2, foreignResult));
 
@@ -55,7 +56,8 @@ class DriverRecoveryTest {
     @Test
     void anEndedDriverIsNotSubmittedAgain() {
         DriverRecovery recovery =
-                new DriverRecovery(app, driver, List.of(), List.of(result(driver, app, "driver")));
+                new DriverRecovery(
+                        app, driver, 2, List.of(), List.of(result(driver, app, "driver")));
         assertThat(recovery.isDriverSuspended()).isFalse();
         assertThat(recovery.driverResult()).isPresent();
         assertThat(recovery.hasDriverJob()).isTrue();
@@ -64,9 +66,38 @@ class DriverRecoveryTest {
 
     @Test
     void aJobIdOfAnotherOriginHasNoPosition() {
-        assertThat(DriverJobIds.positionOf(app, new JobID(), 100, 3)).isEmpty();
-        assertThat(DriverJobIds.positionOf(app, DriverJobIds.ofPosition(app, 42), 100, 3))
+        assertThat(DriverJobIds.positionOf(app, new JobID(), 100, 2, 3)).isEmpty();
+        assertThat(DriverJobIds.positionOf(app, DriverJobIds.ofPosition(app, 42), 100, 2, 3))
                 .isEqualTo(OptionalInt.of(42));
+    }
+
+    @Test
+    void aRerunUnderANewJobManagerGetsAnIdOfItsOwn() {
+        // Driver attempts count from 0 again under the second JobManager.
+        JobID firstJobManager = DriverJobIds.ofRerun(app, 2, 1, 0);
+        JobID secondJobManager = DriverJobIds.ofRerun(app, 2, 2, 0);
+        assertThat(secondJobManager).isNotEqualTo(firstJobManager);
+        assertThat(firstJobManager)
+                .as("the first JobManager's ids are driver failover's")
+                .isEqualTo(DriverJobIds.ofRerun(app, 2, 0));
+        assertThat(DriverJobIds.positionOf(app, secondJobManager, 100, 2, 3))
+                .isEqualTo(OptionalInt.of(2));
+        assertThat(DriverJobIds.positionOf(app, DriverJobIds.ofRerun(app, 2, 3, 0), 100, 2, 3))
+                .as("searched up to the current JobManager attempt")
+                .isEmpty();
+    }
+
+    @Test
+    void theRecoveredDriverJobLearnsWhichJobManagerRunsIt() {
+        JobGraph driverPlan = plan(driver, app);
+        driverPlan.getJobConfiguration().set(DriverOptions.JOBMANAGER_ATTEMPT, 1);
+        DriverRecovery recovery =
+                new DriverRecovery(app, driver, 2, List.of(driverPlan), List.of());
+
+        recovery.markDriverJobWithJobManagerAttempt();
+
+        assertThat(driverPlan.getJobConfiguration().get(DriverOptions.JOBMANAGER_ATTEMPT))
+                .isEqualTo(2);
     }
 
     private static JobGraph plan(JobID id, ApplicationID app) {

@@ -106,6 +106,28 @@ class JobManagerFailoverIT {
                     .isGreaterThan(20L);
         }
         await().atMost(STEP_TIMEOUT).until(() -> runs(dir, "daemon", "").size() >= 2);
+        await().atMost(STEP_TIMEOUT)
+                .untilAsserted(
+                        () ->
+                                assertThat(runs(dir, "collected", ""))
+                                        .as(
+                                                "the job whose rows go to main() ran again for"
+                                                        + " the restarted main()")
+                                        .hasSize(2)
+                                        .allSatisfy(f -> assertThat(f).hasContent("1,2,3")));
+        Path secondJobManagerLog =
+                TestYarn.get()
+                        .containerLogs()
+                        .resolve(id.toString())
+                        .resolve(
+                                String.format(
+                                        "container_%d_%04d_02_000001",
+                                        id.getClusterTimestamp(), id.getId()))
+                        .resolve("jobmanager.log");
+        assertThat(secondJobManagerLog)
+                .as("the driver ran on the TaskManager YARN kept from the lost attempt")
+                .content()
+                .doesNotContain("Planning a driver TaskManager");
         assertThat(TestYarn.get().yarnClient().getApplicationReport(id).getYarnApplicationState())
                 .isEqualTo(YarnApplicationState.RUNNING);
 
@@ -114,25 +136,7 @@ class JobManagerFailoverIT {
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.KILLED);
         assertThat(end.getDiagnostics()).contains("JobManager failed over 1 time");
-        // YARN reports no resource usage for an ended application: look for its containers'
-        // processes on this one-host YARN instead, the lost attempt's kept TaskManagers included.
-        String containers =
-                String.format("container_%d_%04d_", id.getClusterTimestamp(), id.getId());
-        await().atMost(Duration.ofMinutes(1))
-                .untilAsserted(
-                        () ->
-                                assertThat(
-                                                ProcessHandle.allProcesses()
-                                                        .filter(
-                                                                p ->
-                                                                        p.info()
-                                                                                .commandLine()
-                                                                                .orElse("")
-                                                                                .contains(
-                                                                                        containers))
-                                                        .count())
-                                        .as("processes of %s left running", id)
-                                        .isZero());
+        assertNothingLeftRunning(id);
     }
 
     @Test
@@ -147,13 +151,24 @@ class JobManagerFailoverIT {
 
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
-        assertThat(end.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(1);
+        // The closing attempt (driver.client.closing-attempt) wrote YARN's diagnostics.
+        assertThat(end.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(2);
+        assertThat(end.getDiagnostics())
+                .startsWith(
+                        "flink-driver: application FAILED: The JobManager (YARN attempt 1 of 1)"
+                                + " was lost: AM Container for appattempt_")
+                .contains("exitCode: 137")
+                .contains(
+                        "Without high availability the application cannot recover its jobs; set"
+                                + " high-availability.type: zookeeper,"
+                                + " high-availability.zookeeper.quorum and"
+                                + " yarn.application-attempts: 2 to survive it.");
         FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id.toString());
         assertThat(status.stdout())
-                .contains("the JobManager container (YARN's ApplicationMaster) was lost")
-                .contains("high-availability.type: zookeeper")
-                .contains("high-availability.zookeeper.quorum")
-                .contains("yarn.application-attempts >= 2");
+                .contains("Diagnostics:  " + end.getDiagnostics().strip())
+                .contains("Attempt:      2 (JobManager lost 1 time)");
+        assertNothingLeftRunning(id);
+        assertStagingRemoved(id);
         assertThat(mainRuns(dir)).as("nothing ran main() again").isEqualTo(1);
     }
 
@@ -177,14 +192,55 @@ class JobManagerFailoverIT {
 
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
-        assertThat(end.getDiagnostics()).contains("failed 2 times");
+        assertThat(end.getDiagnostics())
+                .startsWith(
+                        "flink-driver: application FAILED: The JobManager was lost 2 times within"
+                                + " 3600000 ms, the last time on YARN attempt 2: AM Container for"
+                                + " appattempt_")
+                .contains(
+                        "The attempts are spent (yarn.application-attempts: 2,"
+                                + " yarn.application-attempt-failures-validity-interval:"
+                                + " 3600000); raise yarn.application-attempts to survive more.");
         FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id.toString());
         assertThat(status.stdout())
-                .contains("Attempt:      2 (JobManager lost 1 time)")
-                .contains("was lost on each of its 2 YARN attempts: the attempts are spent");
+                .contains("Diagnostics:  " + end.getDiagnostics().strip())
+                .contains("Attempt:      3 (JobManager lost 2 times)");
+        assertNothingLeftRunning(id);
+        assertStagingRemoved(id);
     }
 
     // ------------------------------------------------------------------------
+
+    /**
+     * YARN reports no resource usage for an ended application: look for its containers' processes
+     * on this one-host YARN instead, the lost attempts' kept TaskManagers included.
+     */
+    private static void assertNothingLeftRunning(ApplicationId id) {
+        String containers =
+                String.format("container_%d_%04d_", id.getClusterTimestamp(), id.getId());
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                ProcessHandle.allProcesses()
+                                                        .filter(
+                                                                p ->
+                                                                        p.info()
+                                                                                .commandLine()
+                                                                                .orElse("")
+                                                                                .contains(
+                                                                                        containers))
+                                                        .count())
+                                        .as("processes of %s left running", id)
+                                        .isZero());
+    }
+
+    /** The staging directory, and with it the HA data driver mode keeps there, is gone. */
+    private static void assertStagingRemoved(ApplicationId id) {
+        Path staging = TestPaths.clientWorkDir().resolve("staging/.flink/" + id);
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(() -> assertThat(staging).as("staging directory").doesNotExist());
+    }
 
     private static List<String> ha(int attempts) throws IOException {
         return List.of(
@@ -214,6 +270,10 @@ class JobManagerFailoverIT {
                         .ignoreExceptions()
                         .until(() -> jobManagerProcess(id, attempt), p -> p != null);
         LostProcesses.kill(am);
+        // The moment the recovery phases in the JobManagers' logs are measured from.
+        System.out.printf(
+                "SIGKILL to the JobManager of %s attempt %d at %s%n",
+                id, attempt, java.time.LocalDateTime.now());
     }
 
     private static ProcessHandle jobManagerProcess(ApplicationId id, int attempt) throws Exception {

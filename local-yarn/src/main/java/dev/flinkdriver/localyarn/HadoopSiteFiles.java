@@ -70,6 +70,10 @@ final class HadoopSiteFiles {
                 "yarn.application.classpath",
                 layout.confDir() + "," + layout.hadoopClasspathDir() + "/*");
         p.put("yarn.acl.enable", String.valueOf(layout.aclEnabled()));
+        // Room for yarn.application-attempts up to 3 plus flink-driver's closing attempt,
+        // which ends an application whose JobManager was lost with diagnostics that say so
+        // (YARN's default, 2, leaves none with HA's 2 attempts).
+        p.put("yarn.resourcemanager.am.max-attempts", "4");
         // Lets yarn.application.priority take effect (YARN's default maximum is 0).
         p.put("yarn.cluster.max-application-priority", "10");
         p.put("yarn.admin.acl", layout.aclEnabled() ? System.getProperty("user.name") : "*");

@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * The YARN client Flink's deployment submits through: it remembers what it submitted so that a
  * failed deployment can be cleaned up and named, and lets the deployment end once YARN has accepted
- * the application ({@link DriverClientOptions#RETURN_WHEN}). Flink builds the submission context
- * and waits for the ApplicationMaster in private methods; the client is the one seam.
+ * the application ({@link DriverClientOptions#RETURN_WHEN}), and adds the closing attempt ({@link
+ * ClosingAttemptRequest}). Flink builds the submission context and waits for the ApplicationMaster
+ * in private methods; the client is the one seam.
  */
 final class DriverYarnClient extends YarnClientImpl {
 
@@ -24,7 +25,10 @@ final class DriverYarnClient extends YarnClientImpl {
 
     private final boolean acceptedIsDeployed;
 
+    private final Configuration flinkConfig;
+
     DriverYarnClient(Configuration flinkConfig) {
+        this.flinkConfig = flinkConfig;
         acceptedIsDeployed =
                 flinkConfig.get(DriverClientOptions.RETURN_WHEN)
                         == DriverClientOptions.ReturnWhen.ACCEPTED;
@@ -34,6 +38,10 @@ final class DriverYarnClient extends YarnClientImpl {
     public ApplicationId submitApplication(ApplicationSubmissionContext context)
             throws YarnException, IOException {
         submitted = context.getApplicationId();
+        // Flink sets the attempts in a private method; the closing attempt is added here.
+        context.setMaxAppAttempts(
+                ClosingAttemptRequest.maxAppAttempts(
+                        context.getMaxAppAttempts(), flinkConfig, getConfig()));
         return super.submitApplication(context);
     }
 

@@ -9,9 +9,10 @@ import java.util.Optional;
 /**
  * What {@code flink-driver status} says about the application's JobManager attempts. The JobManager
  * is YARN's ApplicationMaster: each JobManager failover is a new YARN attempt. When the last
- * attempt's ApplicationMaster dies, nobody is left to write flink-driver's diagnostics, and YARN's
- * own ("AM Container ... exited with exitCode: 137") say nothing about high availability: the
- * client explains it from the report.
+ * attempt's ApplicationMaster dies, nobody is left to write flink-driver's diagnostics: the closing
+ * attempt ({@link DriverHaOptions#CLOSING_ATTEMPT}) writes them where YARN leaves room for it.
+ * Where it does not, YARN's own ("AM Container ... exited with exitCode: 137") say nothing about
+ * high availability, and the client explains it from the report.
  */
 final class JobManagerAttempts {
 

@@ -31,7 +31,7 @@ final class LibShipping {
             distJar(libDir)
                     .ifPresent(j -> effective.set(YarnConfigOptions.FLINK_DIST_JAR, j.toString()));
         }
-        boolean localYarn = yarnConf.get(LOCAL_YARN_FS) != null;
+        boolean localYarn = isLocalYarn(yarnConf);
         if (localYarn
                 && effective.get(DriverClientOptions.LOCAL_YARN_LIB_CACHE)
                 && !effective.contains(YarnConfigOptions.PROVIDED_LIB_DIRS)) {
@@ -44,6 +44,11 @@ final class LibShipping {
                         "localyarn://localhost" + workDir.resolve("staging"));
             }
         }
+    }
+
+    /** The YARN is bin/local-yarn's: its configuration declares the localyarn:// file system. */
+    static boolean isLocalYarn(YarnConfiguration yarnConf) {
+        return yarnConf.get(LOCAL_YARN_FS) != null;
     }
 
     /** The distribution's flink-dist jar, which Flink insists on finding among the libs. */

@@ -150,7 +150,11 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
                         YarnEntrypointUtils.loadConfiguration(
                                 workingDirectory, dynamicParameters, env),
                         env);
-        configuration.set(DriverOptions.JOBMANAGER_ATTEMPT, applicationAttempt(env));
+        int attempt = applicationAttempt(env);
+        if (ClosingAttempt.endIfAttemptsSpent(configuration, env, attempt)) {
+            System.exit(0);
+        }
+        configuration.set(DriverOptions.JOBMANAGER_ATTEMPT, attempt);
         ClusterEntrypoint.runClusterEntrypoint(
                 new YarnDriverClusterEntrypoint(
                         withApplicationId(withPrewarmedTaskManagers(configuration), env),

@@ -22,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Two endless NORMAL streaming jobs, {@code counter-a} and {@code counter-b}, each counting its
@@ -32,7 +34,8 @@ import java.util.UUID;
  * <p>{@code args[0]}: a directory every container of the one-host test YARN sees. Each run of a
  * counter task appends its counts to a file of its own, {@code counts/<job>-<uuid>}, so a test can
  * tell whether a restarted task went on from its checkpointed count or started from zero; each run
- * of the daemon task leaves {@code daemon/<uuid>}.
+ * of the daemon task leaves {@code daemon/<uuid>}. First, main() collects the rows of a short job
+ * and writes them to {@code collected/<uuid>}: such a job runs again in every main() run.
  */
 public final class CheckpointedCountersApp {
 
@@ -42,9 +45,18 @@ public final class CheckpointedCountersApp {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir.resolve("counts"));
         Files.createDirectories(dir.resolve("daemon"));
+        Files.createDirectories(dir.resolve("collected"));
         Files.writeString(
                 dir.resolve("main-" + UUID.randomUUID()),
                 String.valueOf(ProcessHandle.current().pid()));
+
+        List<Long> rows =
+                StreamExecutionEnvironment.getExecutionEnvironment()
+                        .fromData(1L, 2L, 3L)
+                        .executeAndCollect("collected", 10);
+        Files.writeString(
+                dir.resolve("collected").resolve(UUID.randomUUID().toString()),
+                rows.stream().sorted().map(String::valueOf).collect(Collectors.joining(",")));
 
         JobClient a = counter(dir, "counter-a");
         counter(dir, "counter-b");

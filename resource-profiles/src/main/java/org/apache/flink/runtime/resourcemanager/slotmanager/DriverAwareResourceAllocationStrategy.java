@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -34,7 +35,10 @@ import java.util.stream.Collectors;
  *
  * <p>The slot manager recomputes all pending allocations every round, so this class keeps no state
  * between rounds. Idle driver TaskManagers are released after their own, short timeout: nothing
- * else could reuse them.
+ * else could reuse them. Except right after the resource manager started: after a JobManager
+ * failover the lost attempt's driver TaskManager (kept by YARN) registers, its slot freed, seconds
+ * before the recovered driver job asks for a slot, and releasing it would make the driver wait for
+ * a new TaskManager (a minute on a loaded machine).
  *
  * <p>This class lives in Flink's package because {@link ResourceAllocationStrategy}'s methods take
  * the package-private {@link TaskManagerResourceInfoProvider}; flink-runtime is not sealed, so the
@@ -48,6 +52,9 @@ public class DriverAwareResourceAllocationStrategy implements ResourceAllocation
     private final ResourceAllocationStrategy delegate;
     private final ResourceProfile driverSlotProfile;
     private final Duration driverIdleTimeout;
+    private final Duration startupGrace;
+    private final LongSupplier clock;
+    private final long startedAt;
 
     /**
      * @param delegate the strategy for every other requirement and TaskManager
@@ -58,9 +65,32 @@ public class DriverAwareResourceAllocationStrategy implements ResourceAllocation
             ResourceAllocationStrategy delegate,
             ResourceProfile driverSlotProfile,
             Duration driverIdleTimeout) {
+        this(
+                delegate,
+                driverSlotProfile,
+                driverIdleTimeout,
+                Duration.ZERO,
+                System::currentTimeMillis);
+    }
+
+    /**
+     * @param startupGrace how long after its creation no idle driver TaskManager is released, so
+     *     that a driver TaskManager kept from a lost JobManager attempt waits for the recovered
+     *     driver job's request
+     * @param clock milliseconds, as {@link System#currentTimeMillis()}
+     */
+    DriverAwareResourceAllocationStrategy(
+            ResourceAllocationStrategy delegate,
+            ResourceProfile driverSlotProfile,
+            Duration driverIdleTimeout,
+            Duration startupGrace,
+            LongSupplier clock) {
         this.delegate = Preconditions.checkNotNull(delegate);
         this.driverSlotProfile = Preconditions.checkNotNull(driverSlotProfile);
         this.driverIdleTimeout = Preconditions.checkNotNull(driverIdleTimeout);
+        this.startupGrace = Preconditions.checkNotNull(startupGrace);
+        this.clock = Preconditions.checkNotNull(clock);
+        this.startedAt = clock.getAsLong();
         Preconditions.checkArgument(
                 !driverSlotProfile.equals(ResourceProfile.UNKNOWN)
                         && !driverSlotProfile.equals(ResourceProfile.ANY),
@@ -71,7 +101,9 @@ public class DriverAwareResourceAllocationStrategy implements ResourceAllocation
 
     /**
      * The strategy with Flink's default strategy as delegate, built the way {@code
-     * ResourceManagerRuntimeServices} builds it.
+     * ResourceManagerRuntimeServices} builds it. Idle driver TaskManagers are kept for the first
+     * {@code resourcemanager.taskmanager-timeout} (the time Flink keeps any idle TaskManager) after
+     * the resource manager started.
      */
     public static DriverAwareResourceAllocationStrategy withDefaultStrategy(
             SlotManagerConfiguration configuration,
@@ -98,7 +130,9 @@ public class DriverAwareResourceAllocationStrategy implements ResourceAllocation
                         configuration.getMinTotalCpu(),
                         configuration.getMinTotalMem()),
                 driverSlotProfile,
-                driverIdleTimeout);
+                driverIdleTimeout,
+                configuration.getTaskManagerTimeout(),
+                System::currentTimeMillis);
     }
 
     @Override
@@ -153,10 +187,12 @@ public class DriverAwareResourceAllocationStrategy implements ResourceAllocation
 
         final List<TaskManagerInfo> taskManagersToRelease =
                 new ArrayList<>(others.getTaskManagersToRelease());
-        final long now = System.currentTimeMillis();
+        final long now = clock.getAsLong();
+        final boolean inStartupGrace = now - startedAt < startupGrace.toMillis();
         for (TaskManagerInfo taskManager :
                 taskManagerResourceInfoProvider.getRegisteredTaskManagers()) {
             if (isDriverTaskManager(taskManager)
+                    && !inStartupGrace
                     && taskManager.isIdle()
                     && now - taskManager.getIdleSince() >= driverIdleTimeout.toMillis()) {
                 taskManagersToRelease.add(taskManager);

@@ -224,6 +224,37 @@ class DriverAwareResourceAllocationStrategyTest {
     }
 
     @Test
+    void keepsAnIdleDriverTaskManagerForARecoveredDriverRightAfterStart() {
+        // After a JobManager failover the kept driver TaskManager registers, idle, before the
+        // recovered driver job asks for its slot.
+        final long[] now = {System.currentTimeMillis()};
+        final DriverAwareResourceAllocationStrategy strategy =
+                new DriverAwareResourceAllocationStrategy(
+                        defaultStrategy(),
+                        DRIVER_SLOT,
+                        Duration.ZERO,
+                        Duration.ofSeconds(30),
+                        () -> now[0]);
+        final InstanceID keptDriver = register(DRIVER_SLOT, DRIVER_SLOT);
+
+        now[0] += 29_000;
+        assertThat(strategy.tryReconcileClusterResources(taskManagers).getTaskManagersToRelease())
+                .isEmpty();
+        final ResourceAllocationResult placed =
+                strategy.tryFulfillRequirements(
+                        requirements(driverSlots(1), null), taskManagers, resourceId -> false);
+        assertThat(placed.getAllocationsOnRegisteredResources().get(DRIVER_JOB))
+                .containsOnlyKeys(keptDriver);
+        assertThat(placed.getPendingTaskManagersToAllocate()).isEmpty();
+
+        now[0] += 1_000;
+        assertThat(strategy.tryReconcileClusterResources(taskManagers).getTaskManagersToRelease())
+                .extracting(TaskManagerInfo::getInstanceId)
+                .as("an idle driver TaskManager nobody asked for goes after the grace")
+                .containsExactly(keptDriver);
+    }
+
+    @Test
     void releasesPendingDriverTaskManagersNoDriverWants() {
         final PendingTaskManager wanted = new PendingTaskManager(DRIVER_SLOT, 1);
         final PendingTaskManager unwanted = new PendingTaskManager(DRIVER_SLOT, 1);
