@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * A real YARN on this machine: a ResourceManager and a NodeManager, each in its own JVM started
- * from Hadoop's own main classes, and a ZooKeeper server for Flink's high availability in a third.
+ * from Hadoop's own main classes, a ZooKeeper server for Flink's high availability in a third, and
+ * Flink's HistoryServer over the driver applications' archives in a fourth.
  *
  * <p>Separate JVMs, not one MiniYARNCluster JVM: in one JVM Guice's static servlet filter lets the
  * NodeManager's web app take over the ResourceManager's port, so the RM web UI and its REST API
@@ -30,9 +31,13 @@ public final class LocalYarnCluster {
 
     private static final String ZK = LocalZooKeeper.DAEMON;
 
+    private static final String HS = LocalHistoryServer.DAEMON;
+
     private final LocalYarnLayout layout;
 
     private final LocalZooKeeper zookeeper;
+
+    private final LocalHistoryServer historyServer;
 
     /** Seconds from launching ZooKeeper's JVM until it answered, of the latest start. */
     private double zookeeperStartSeconds = -1;
@@ -40,6 +45,7 @@ public final class LocalYarnCluster {
     public LocalYarnCluster(LocalYarnLayout layout) {
         this.layout = layout;
         this.zookeeper = new LocalZooKeeper(layout);
+        this.historyServer = new LocalHistoryServer(layout);
     }
 
     public LocalYarnLayout layout() {
@@ -47,8 +53,8 @@ public final class LocalYarnCluster {
     }
 
     /**
-     * Starts the three daemons and returns once the NodeManager has registered and ZooKeeper
-     * serves.
+     * Starts the four daemons and returns once the NodeManager has registered, ZooKeeper serves and
+     * the HistoryServer answers.
      */
     public void start(int preferredRmWebPort, Duration timeout) throws IOException {
         if (isRunning()) {
@@ -70,18 +76,25 @@ public final class LocalYarnCluster {
         Files.writeString(layout.webAddressFile(), "http://localhost:" + ports.rmWeb());
 
         List<String> zookeeperArgs = zookeeper.configure(ports.zookeeper());
+        List<String> historyServerArgs = historyServer.configure(ports.historyServer());
 
         zookeeperStartSeconds = -1;
         long zookeeperLaunched = System.nanoTime();
         launch(ZK, "-Xmx128m", LocalZooKeeper.MAIN_CLASS, zookeeperArgs);
         launch(RM, "-Xmx384m", "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager");
         launch(NM, "-Xmx384m", "org.apache.hadoop.yarn.server.nodemanager.NodeManager");
+        launch(
+                HS,
+                "-Xmx256m",
+                LocalHistoryServer.MAIN_CLASS,
+                historyServerArgs,
+                layout.flinkLibDir() + "/*");
 
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean yarnUp = false;
         while (System.nanoTime() < deadline) {
-            if (!isAlive(RM) || !isAlive(NM) || !isAlive(ZK)) {
-                String which = !isAlive(RM) ? RM : !isAlive(NM) ? NM : ZK;
+            if (!isAlive(RM) || !isAlive(NM) || !isAlive(ZK) || !isAlive(HS)) {
+                String which = !isAlive(RM) ? RM : !isAlive(NM) ? NM : !isAlive(ZK) ? ZK : HS;
                 stop();
                 throw new IOException(
                         "The local YARN "
@@ -93,7 +106,7 @@ public final class LocalYarnCluster {
                 zookeeperStartSeconds = (System.nanoTime() - zookeeperLaunched) / 1e9;
             }
             yarnUp = yarnUp || activeNodes() > 0;
-            if (yarnUp && zookeeperStartSeconds >= 0) {
+            if (yarnUp && zookeeperStartSeconds >= 0 && historyServer.serves()) {
                 return;
             }
             sleep(zookeeperStartSeconds < 0 ? 50 : 250);
@@ -107,16 +120,23 @@ public final class LocalYarnCluster {
     }
 
     /**
-     * True when the daemons live, the ResourceManager reports a running node and ZooKeeper serves.
+     * True when the daemons live, the ResourceManager reports a running node, ZooKeeper serves and
+     * the HistoryServer answers.
      */
     public boolean isRunning() {
-        return isAlive(RM) && isAlive(NM) && isAlive(ZK) && activeNodes() > 0 && zookeeper.serves();
+        return isAlive(RM)
+                && isAlive(NM)
+                && isAlive(ZK)
+                && isAlive(HS)
+                && activeNodes() > 0
+                && zookeeper.serves()
+                && historyServer.serves();
     }
 
     /** Stops the daemons and every container process they left, by PID. */
     public void stop() throws IOException {
         List<ProcessHandle> all = new ArrayList<>();
-        for (String daemon : List.of(NM, RM, ZK)) {
+        for (String daemon : List.of(NM, RM, ZK, HS)) {
             pid(daemon)
                     .flatMap(ProcessHandle::of)
                     .ifPresent(
@@ -140,6 +160,7 @@ public final class LocalYarnCluster {
         Files.deleteIfExists(layout.pidFile(RM));
         Files.deleteIfExists(layout.pidFile(NM));
         Files.deleteIfExists(layout.pidFile(ZK));
+        Files.deleteIfExists(layout.pidFile(HS));
     }
 
     public Path hadoopConfDir() {
@@ -155,6 +176,11 @@ public final class LocalYarnCluster {
         return zookeeper.quorum();
     }
 
+    /** The HistoryServer's web UI and REST API, {@code http://host:port}. */
+    public String historyServerWebAddress() throws IOException {
+        return "http://" + historyServer.address();
+    }
+
     /** Seconds ZooKeeper took to serve in the latest {@link #start}; -1 when it did not start. */
     public double zookeeperStartSeconds() {
         return zookeeperStartSeconds;
@@ -165,6 +191,12 @@ public final class LocalYarnCluster {
     }
 
     private void launch(String daemon, String heap, String mainClass, List<String> args)
+            throws IOException {
+        launch(daemon, heap, mainClass, args, layout.serverClasspathDir() + "/*");
+    }
+
+    private void launch(
+            String daemon, String heap, String mainClass, List<String> args, String classpath)
             throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -179,7 +211,7 @@ public final class LocalYarnCluster {
         cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(layout.dir().resolve("tmp")));
         cmd.add("-Dproc_" + daemon);
         cmd.add("-cp");
-        cmd.add(layout.confDir() + ":" + layout.serverClasspathDir() + "/*");
+        cmd.add(layout.confDir() + ":" + classpath);
         cmd.add(mainClass);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -15,9 +15,13 @@ record LocalYarnPorts(
         int localizer,
         int nmWeb,
         int collector,
-        int zookeeper) {
+        int zookeeper,
+        int historyServer) {
 
-    /** ZooKeeper's usual port, taken when the RM web UI gets its usual one and 2181 is free. */
+    /**
+     * ZooKeeper's usual port, taken when the RM web UI gets its usual one and 2181 is free; the
+     * HistoryServer's likewise.
+     */
     static final int ZOOKEEPER_DEFAULT = 2181;
 
     static LocalYarnPorts pickFree(int preferredRmWebPort) {
@@ -25,6 +29,10 @@ record LocalYarnPorts(
         int zookeeper =
                 preferredRmWebPort > 0 && isFree(ZOOKEEPER_DEFAULT)
                         ? ZOOKEEPER_DEFAULT
+                        : freePort();
+        int historyServer =
+                preferredRmWebPort > 0 && isFree(LocalHistoryServer.DEFAULT_PORT)
+                        ? LocalHistoryServer.DEFAULT_PORT
                         : freePort();
         return new LocalYarnPorts(
                 freePort(),
@@ -36,7 +44,8 @@ record LocalYarnPorts(
                 freePort(),
                 freePort(),
                 freePort(),
-                zookeeper);
+                zookeeper,
+                historyServer);
     }
 
     private static boolean isFree(int port) {
