@@ -298,6 +298,7 @@ final class DriverRunCommand {
             }
             effective.set(YarnConfigOptions.APPLICATION_TAGS, withDriverTag(effective));
             StagingDirectory.configure(effective, yarnConfiguration, libDir(confDir), workDir);
+            HistoryDefaults.apply(effective, yarnConfiguration);
             List<String> archives =
                     new ArrayList<>(
                             effective
