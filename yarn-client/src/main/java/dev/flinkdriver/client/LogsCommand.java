@@ -182,8 +182,8 @@ final class LogsCommand {
                             + report.getApplicationId()
                             + " ("
                             + report.getYarnApplicationState()
-                            + "): the driver has not run yet, or its job's archive is missing;"
-                            + " --jobmanager shows the JobManager's log");
+                            + "): the driver's task has not been deployed yet, or its job's"
+                            + " archive is missing; --jobmanager shows the JobManager's log");
         }
         return container.get();
     }
