@@ -1,5 +1,6 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.entrypoint.DriverApplicationIds;
 import dev.flinkdriver.it.apps.HistoryApp;
 
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
@@ -24,9 +25,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -54,15 +57,12 @@ class HistoryIT {
 
         // While it runs, logs reads the driver's container through the NodeManager.
         TestYarn.get().awaitRunning(appId);
-        FlinkDriverCommand.Result running =
-                await("flink-driver logs shows main()'s stdout while the application runs")
-                        .atMost(Duration.ofMinutes(3))
-                        .pollInterval(Duration.ofSeconds(1))
-                        .until(
-                                () -> FlinkDriverCommand.run("logs", id),
-                                r ->
-                                        r.exitCode() == 0
-                                                && r.stdout().contains(HistoryApp.STDOUT_LINE));
+        await("flink-driver logs shows main()'s stdout while the application runs")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () -> FlinkDriverCommand.run("logs", id),
+                        r -> r.exitCode() == 0 && r.stdout().contains(HistoryApp.STDOUT_LINE));
         assertThat(
                         TestYarn.get()
                                 .yarnClient()
@@ -76,9 +76,22 @@ class HistoryIT {
         Files.writeString(marker, "end");
 
         ApplicationReport end = awaitEnd(appId);
-        Files.delete(marker);
         long finishedAt = System.nanoTime();
+        Files.delete(marker);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        CompletableFuture<Double> aggregated =
+                CompletableFuture.supplyAsync(() -> secondsUntilAggregated(appId, finishedAt));
+
+        // Flink's HistoryServer lists the application's jobs; YARN's final tracking URL points to
+        // it.
+        String historyServer = TestYarn.get().historyServerWebAddress();
+        String driverJob = DriverApplicationIds.driverJobOf(appId).toString();
+        await("the HistoryServer lists the driver job")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> jobsOf(historyServer), l -> l.contains(driverJob));
+        double historyServerSeconds = secondsSince(finishedAt);
+        assertThat(end.getOriginalTrackingUrl()).startsWith(historyServer);
 
         // status: every job with its final state and living priority, from the archive.
         FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id);
@@ -95,7 +108,7 @@ class HistoryIT {
         assertThat(json.get("state").asText()).isEqualTo("FINISHED");
         assertThat(json.get("driver").get("attempt").asInt()).isEqualTo(1);
         assertThat(json.get("jobs")).hasSize(3);
-        Map<String, String> priorities = new java.util.HashMap<>();
+        Map<String, String> priorities = new HashMap<>();
         for (JsonNode job : json.get("jobs")) {
             assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("FINISHED");
             assertThat(job.get("startTime").asLong()).isPositive();
@@ -103,35 +116,13 @@ class HistoryIT {
             priorities.put(job.get("name").asText(), job.get("livingPriority").asText());
         }
         assertThat(priorities.values()).containsExactlyInAnyOrder("DRIVER", "NORMAL", "NORMAL");
-
-        // Flink's HistoryServer lists the same jobs; YARN's final tracking URL points to it.
-        String historyServer = TestYarn.get().historyServerWebAddress();
-        List<String> jobIds = json.get("jobs").findValuesAsText("id");
-        List<String> listed =
-                await("the HistoryServer lists the application's jobs")
-                        .atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofMillis(250))
-                        .until(
-                                () ->
-                                        FlinkRest.get(historyServer, "/jobs/overview")
-                                                .get("jobs")
-                                                .findValuesAsText("jid"),
-                                l -> l.containsAll(jobIds));
-        double historyServerSeconds = secondsSince(finishedAt);
-        assertThat(listed).containsAll(jobIds);
-        assertThat(end.getOriginalTrackingUrl()).startsWith(historyServer);
+        assertThat(jobsOf(historyServer)).containsAll(json.get("jobs").findValuesAsText("id"));
 
         // logs: main()'s stdout, with --stderr its stderr too, and the JobManager's log.
-        FlinkDriverCommand.Result stdout =
-                await("flink-driver logs shows main()'s stdout")
-                        .atMost(Duration.ofSeconds(90))
-                        .pollInterval(Duration.ofSeconds(1))
-                        .until(
-                                () -> FlinkDriverCommand.run("logs", id),
-                                r ->
-                                        r.exitCode() == 0
-                                                && r.stdout().contains(HistoryApp.STDOUT_LINE));
+        FlinkDriverCommand.Result stdout = FlinkDriverCommand.run("logs", id);
         double logsSeconds = secondsSince(finishedAt);
+        assertThat(stdout.exitCode()).as(stdout.stderr()).isZero();
+        assertThat(stdout.stdout()).contains(HistoryApp.STDOUT_LINE);
         assertThat(stdout.stdout()).doesNotContain(HistoryApp.STDERR_LINE);
         FlinkDriverCommand.Result both = FlinkDriverCommand.run("logs", id, "--stderr");
         assertThat(both.exitCode()).as(both.stderr()).isZero();
@@ -145,15 +136,15 @@ class HistoryIT {
                 .contains("YarnDriverClusterEntrypoint")
                 .contains("application SUCCEEDED: 2 jobs finished");
         System.out.printf(
-                "HistoryIT: after YARN FINISHED, status complete at %.1f s (one client run %.1f s),"
-                        + " HistoryServer listing at %.1f s, logs complete at %.1f s"
-                        + " (one client run %.1f s); log aggregation %s%n",
+                "HistoryIT: after YARN FINISHED, the HistoryServer listed the driver job at %.1f s;"
+                        + " status complete at %.1f s (its client run %.1f s); logs complete at"
+                        + " %.1f s (its client run %.1f s); YARN aggregated the logs at %.1f s%n",
+                historyServerSeconds,
                 statusSeconds,
                 status.millis() / 1000.0,
-                historyServerSeconds,
                 logsSeconds,
                 stdout.millis() / 1000.0,
-                TestYarn.get().yarnClient().getApplicationReport(appId).getLogAggregationStatus());
+                aggregated.get(2, TimeUnit.MINUTES));
     }
 
     @Test
@@ -239,6 +230,25 @@ class HistoryIT {
                         Map.of(), Map.of(), List.of("sleep 120"), null, null, null));
         yarn.submitApplication(context);
         return context.getApplicationId();
+    }
+
+    private static List<String> jobsOf(String historyServer) throws Exception {
+        return FlinkRest.get(historyServer, "/jobs/overview").get("jobs").findValuesAsText("jid");
+    }
+
+    /** Seconds from {@code since} until YARN reports the application's logs aggregated. */
+    private static double secondsUntilAggregated(ApplicationId appId, long since) {
+        await("YARN aggregated the logs of " + appId)
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () ->
+                                TestYarn.get()
+                                        .yarnClient()
+                                        .getApplicationReport(appId)
+                                        .getLogAggregationStatus(),
+                        s -> s == LogAggregationStatus.SUCCEEDED);
+        return secondsSince(since);
     }
 
     private static ApplicationReport awaitEnd(ApplicationId appId) {
