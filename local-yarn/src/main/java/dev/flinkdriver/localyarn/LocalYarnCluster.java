@@ -33,6 +33,8 @@ public final class LocalYarnCluster {
 
     private static final String HS = LocalHistoryServer.DAEMON;
 
+    private static final String HISTORY_SERVER_LOG4J = "log4j2-historyserver.properties";
+
     private final LocalYarnLayout layout;
 
     private final LocalZooKeeper zookeeper;
@@ -73,6 +75,7 @@ public final class LocalYarnCluster {
                 layout.confDir().resolve("capacity-scheduler.xml"),
                 HadoopSiteFiles.capacityScheduler());
         Files.writeString(layout.confDir().resolve("log4j2.properties"), daemonLog4j());
+        Files.writeString(layout.confDir().resolve(HISTORY_SERVER_LOG4J), historyServerLog4j());
         Files.writeString(layout.webAddressFile(), "http://localhost:" + ports.rmWeb());
 
         List<String> zookeeperArgs = zookeeper.configure(ports.zookeeper());
@@ -206,7 +209,13 @@ public final class LocalYarnCluster {
         cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
         cmd.add("--add-opens=java.base/java.util=ALL-UNNAMED");
         cmd.add("--add-opens=java.base/java.lang.reflect=ALL-UNNAMED");
-        cmd.add("-Dlog4j.configurationFile=" + layout.confDir().resolve("log4j2.properties"));
+        cmd.add(
+                "-Dlog4j.configurationFile="
+                        + layout.confDir()
+                                .resolve(
+                                        daemon.equals(HS)
+                                                ? HISTORY_SERVER_LOG4J
+                                                : "log4j2.properties"));
         cmd.add("-Dlocal.yarn.log.file=" + layout.daemonLogs().resolve(daemon + ".log"));
         cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(layout.dir().resolve("tmp")));
         cmd.add("-Dproc_" + daemon);
@@ -275,6 +284,30 @@ public final class LocalYarnCluster {
                 "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
                 "logger.jetty.name = org.eclipse.jetty",
                 "logger.jetty.level = WARN",
+                "");
+    }
+
+    /**
+     * Flink's HistoryServer logs an error with a stack trace on every refresh (each second here)
+     * for each application that still runs: its archive directory has job archives but no
+     * application summary yet. A rolling log keeps that from filling the disk.
+     */
+    private static String historyServerLog4j() {
+        return String.join(
+                "\n",
+                "rootLogger.level = INFO",
+                "rootLogger.appenderRef.file.ref = file",
+                "appender.file.type = RollingFile",
+                "appender.file.name = file",
+                "appender.file.fileName = ${sys:local.yarn.log.file}",
+                "appender.file.filePattern = ${sys:local.yarn.log.file}.%i",
+                "appender.file.layout.type = PatternLayout",
+                "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
+                "appender.file.policies.type = Policies",
+                "appender.file.policies.size.type = SizeBasedTriggeringPolicy",
+                "appender.file.policies.size.size = 20MB",
+                "appender.file.strategy.type = DefaultRolloverStrategy",
+                "appender.file.strategy.max = 2",
                 "");
     }
 
