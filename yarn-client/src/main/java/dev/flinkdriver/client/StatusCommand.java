@@ -141,7 +141,15 @@ final class StatusCommand {
                                     .orElse(null);
                 }
             }
-            return new Live(jobs, attempt, archive.get().dir().toString());
+            String where = archive.get().dir().toString();
+            return new Live(
+                    jobs,
+                    attempt,
+                    archive.get().isComplete()
+                            ? where
+                            : where
+                                    + " (incomplete: the JobManager ended before it archived"
+                                    + " the application)");
         } catch (Exception e) {
             LOG.debug("Cannot read the archive of {}", r.getApplicationId(), e);
             return new Live(List.of(), null, "unreadable: " + e.getMessage());
