@@ -21,9 +21,10 @@ import java.util.List;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One real YARN per test run, started the way {@code bin/local-yarn} starts it, with the assembled
- * distribution's Hadoop jars offered to containers. Test classes use it with
- * {@code @ExtendWith(TestYarn.class)} and {@link #get()}; it stops when the run ends.
+ * One real YARN per test run, started the way {@code bin/local-yarn} starts it (with log
+ * aggregation and Flink's HistoryServer), with the assembled distribution's Hadoop jars offered to
+ * containers. Test classes use it with {@code @ExtendWith(TestYarn.class)} and {@link #get()}; it
+ * stops when the run ends.
  */
 public final class TestYarn implements BeforeAllCallback {
 
@@ -69,6 +70,7 @@ public final class TestYarn implements BeforeAllCallback {
                         TestPaths.itDir().resolve("yarn"),
                         TestPaths.distDir().resolve("opt/local-yarn"),
                         TestPaths.distDir().resolve("hadoop"),
+                        TestPaths.distDir().resolve("lib"),
                         16384,
                         16,
                         true); // ACLs on, as on a production YARN; the test user is YARN admin
@@ -117,6 +119,16 @@ public final class TestYarn implements BeforeAllCallback {
 
     public java.nio.file.Path containerLogs() {
         return cluster.layout().containerLogs();
+    }
+
+    /** Where YARN keeps container logs after an application ended (log aggregation). */
+    public java.nio.file.Path aggregatedLogs() {
+        return cluster.layout().aggregatedLogs();
+    }
+
+    /** Flink's HistoryServer over the driver applications' archives, {@code http://host:port}. */
+    public String historyServerWebAddress() throws IOException {
+        return cluster.historyServerWebAddress();
     }
 
     /**

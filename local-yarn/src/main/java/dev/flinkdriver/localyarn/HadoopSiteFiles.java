@@ -12,6 +12,19 @@ import java.util.Map;
 /** Writes the Hadoop site files of a local YARN: one directory serves its daemons and clients. */
 final class HadoopSiteFiles {
 
+    /**
+     * Tells flink-driver's client where this YARN's driver applications archive their jobs: the
+     * client's default for Flink's {@code jobmanager.archive.fs.dir} on this YARN.
+     */
+    static final String JOB_ARCHIVE_DIR = "flink-driver.local-yarn.job-archive-dir";
+
+    /**
+     * This YARN's Flink HistoryServer, {@code host:port}: the client's default for Flink's {@code
+     * historyserver.web.address} and {@code historyserver.web.port}, which make an application's
+     * final tracking URL point to it.
+     */
+    static final String HISTORY_SERVER = "flink-driver.local-yarn.history-server";
+
     private HadoopSiteFiles() {}
 
     static Map<String, String> yarnSite(LocalYarnLayout layout, LocalYarnPorts ports) {
@@ -56,7 +69,13 @@ final class HadoopSiteFiles {
         p.put(
                 "yarn.node-labels.fs-store.root-dir",
                 layout.dir().resolve("node-labels").toUri().toString());
-        p.put("yarn.log-aggregation-enable", "false");
+        // Container logs outlive their NodeManager's retention, as on a production YARN: the
+        // NodeManager uploads them when the application ends; `yarn logs` and `flink-driver logs`
+        // read them there.
+        p.put("yarn.log-aggregation-enable", "true");
+        p.put("yarn.nodemanager.remote-app-log-dir", layout.aggregatedLogs().toUri().toString());
+        p.put(JOB_ARCHIVE_DIR, layout.jobArchiveDir().toUri().toString());
+        p.put(HISTORY_SERVER, "localhost:" + ports.historyServer());
         p.put("yarn.timeline-service.enabled", "false");
         p.put("yarn.nodemanager.recovery.enabled", "false");
         p.put("yarn.resourcemanager.recovery.enabled", "false");

@@ -55,7 +55,10 @@ public final class LocalYarn {
         System.out.println("HADOOP_CONF_DIR=" + cluster.hadoopConfDir());
         System.out.println("ZOOKEEPER_QUORUM=" + cluster.zookeeperQuorum());
         System.out.println("ResourceManager web UI: " + cluster.resourceManagerWebAddress());
+        System.out.println("Flink HistoryServer: " + cluster.historyServerWebAddress());
         System.out.println("Container logs: " + cluster.layout().containerLogs());
+        System.out.println("Aggregated logs: " + cluster.layout().aggregatedLogs());
+        System.out.println("Job archive: " + cluster.layout().jobArchiveDir());
     }
 
     /** The launcher script passes the distribution's directories as system properties. */
@@ -64,6 +67,7 @@ public final class LocalYarn {
                 Path.of(System.getProperty("localyarn.dir")),
                 Path.of(System.getProperty("localyarn.server.classpath")),
                 Path.of(System.getProperty("localyarn.hadoop.classpath")),
+                Path.of(System.getProperty("localyarn.flink.classpath")),
                 Integer.getInteger("localyarn.node.memory-mb", 16384),
                 Integer.getInteger("localyarn.node.vcores", 16),
                 Boolean.getBoolean("localyarn.acl.enable"));

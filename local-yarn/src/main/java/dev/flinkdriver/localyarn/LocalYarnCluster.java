@@ -16,7 +16,8 @@ import java.util.Optional;
 
 /**
  * A real YARN on this machine: a ResourceManager and a NodeManager, each in its own JVM started
- * from Hadoop's own main classes, and a ZooKeeper server for Flink's high availability in a third.
+ * from Hadoop's own main classes, a ZooKeeper server for Flink's high availability in a third, and
+ * Flink's HistoryServer over the driver applications' archives in a fourth.
  *
  * <p>Separate JVMs, not one MiniYARNCluster JVM: in one JVM Guice's static servlet filter lets the
  * NodeManager's web app take over the ResourceManager's port, so the RM web UI and its REST API
@@ -28,9 +29,15 @@ public final class LocalYarnCluster {
     private static final String NM = "nodemanager";
     private static final String ZK = LocalZooKeeper.DAEMON;
 
+    private static final String HS = LocalHistoryServer.DAEMON;
+
+    private static final String HISTORY_SERVER_LOG4J = "log4j2-historyserver.properties";
+
     private final LocalYarnLayout layout;
 
     private final LocalZooKeeper zookeeper;
+
+    private final LocalHistoryServer historyServer;
 
     /** Seconds from launching ZooKeeper's JVM until it answered, of the latest start. */
     private double zookeeperStartSeconds = -1;
@@ -38,6 +45,7 @@ public final class LocalYarnCluster {
     public LocalYarnCluster(LocalYarnLayout layout) {
         this.layout = layout;
         this.zookeeper = new LocalZooKeeper(layout);
+        this.historyServer = new LocalHistoryServer(layout);
     }
 
     public LocalYarnLayout layout() {
@@ -45,8 +53,8 @@ public final class LocalYarnCluster {
     }
 
     /**
-     * Starts the three daemons and returns once the NodeManager has registered and ZooKeeper
-     * serves.
+     * Starts the four daemons and returns once the NodeManager has registered, ZooKeeper serves and
+     * the HistoryServer answers.
      */
     public void start(int preferredRmWebPort, Duration timeout) throws IOException {
         if (isRunning()) {
@@ -65,21 +73,29 @@ public final class LocalYarnCluster {
                 layout.confDir().resolve("capacity-scheduler.xml"),
                 HadoopSiteFiles.capacityScheduler());
         Files.writeString(layout.confDir().resolve("log4j2.properties"), daemonLog4j());
+        Files.writeString(layout.confDir().resolve(HISTORY_SERVER_LOG4J), historyServerLog4j());
         Files.writeString(layout.webAddressFile(), "http://localhost:" + ports.rmWeb());
 
         List<String> zookeeperArgs = zookeeper.configure(ports.zookeeper());
+        List<String> historyServerArgs = historyServer.configure(ports.historyServer());
 
         zookeeperStartSeconds = -1;
         long zookeeperLaunched = System.nanoTime();
         launch(ZK, "-Xmx128m", LocalZooKeeper.MAIN_CLASS, zookeeperArgs);
         launch(RM, "-Xmx384m", "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager");
         launch(NM, "-Xmx384m", "org.apache.hadoop.yarn.server.nodemanager.NodeManager");
+        launch(
+                HS,
+                "-Xmx256m",
+                LocalHistoryServer.MAIN_CLASS,
+                historyServerArgs,
+                layout.flinkLibDir() + "/*");
 
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean yarnUp = false;
         while (System.nanoTime() < deadline) {
-            if (!isAlive(RM) || !isAlive(NM) || !isAlive(ZK)) {
-                String which = !isAlive(RM) ? RM : !isAlive(NM) ? NM : ZK;
+            if (!isAlive(RM) || !isAlive(NM) || !isAlive(ZK) || !isAlive(HS)) {
+                String which = !isAlive(RM) ? RM : !isAlive(NM) ? NM : !isAlive(ZK) ? ZK : HS;
                 stop();
                 throw new IOException(
                         "The local YARN "
@@ -91,7 +107,7 @@ public final class LocalYarnCluster {
                 zookeeperStartSeconds = (System.nanoTime() - zookeeperLaunched) / 1e9;
             }
             yarnUp = yarnUp || activeNodes() > 0;
-            if (yarnUp && zookeeperStartSeconds >= 0) {
+            if (yarnUp && zookeeperStartSeconds >= 0 && historyServer.serves()) {
                 return;
             }
             sleep(zookeeperStartSeconds < 0 ? 50 : 250);
@@ -105,16 +121,23 @@ public final class LocalYarnCluster {
     }
 
     /**
-     * True when the daemons live, the ResourceManager reports a running node and ZooKeeper serves.
+     * True when the daemons live, the ResourceManager reports a running node, ZooKeeper serves and
+     * the HistoryServer answers.
      */
     public boolean isRunning() {
-        return isAlive(RM) && isAlive(NM) && isAlive(ZK) && activeNodes() > 0 && zookeeper.serves();
+        return isAlive(RM)
+                && isAlive(NM)
+                && isAlive(ZK)
+                && isAlive(HS)
+                && activeNodes() > 0
+                && zookeeper.serves()
+                && historyServer.serves();
     }
 
     /** Stops the daemons and every container process they left, by PID. */
     public void stop() throws IOException {
         List<ProcessHandle> all = new ArrayList<>();
-        for (String daemon : List.of(NM, RM, ZK)) {
+        for (String daemon : List.of(NM, RM, ZK, HS)) {
             pid(daemon)
                     .flatMap(ProcessHandle::of)
                     .ifPresent(
@@ -138,6 +161,7 @@ public final class LocalYarnCluster {
         Files.deleteIfExists(layout.pidFile(RM));
         Files.deleteIfExists(layout.pidFile(NM));
         Files.deleteIfExists(layout.pidFile(ZK));
+        Files.deleteIfExists(layout.pidFile(HS));
     }
 
     public Path hadoopConfDir() {
@@ -153,6 +177,11 @@ public final class LocalYarnCluster {
         return zookeeper.quorum();
     }
 
+    /** The HistoryServer's web UI and REST API, {@code http://host:port}. */
+    public String historyServerWebAddress() throws IOException {
+        return "http://" + historyServer.address();
+    }
+
     /** Seconds ZooKeeper took to serve in the latest {@link #start}; -1 when it did not start. */
     public double zookeeperStartSeconds() {
         return zookeeperStartSeconds;
@@ -164,18 +193,30 @@ public final class LocalYarnCluster {
 
     private void launch(String daemon, String heap, String mainClass, List<String> args)
             throws IOException {
+        launch(daemon, heap, mainClass, args, layout.serverClasspathDir() + "/*");
+    }
+
+    private void launch(
+            String daemon, String heap, String mainClass, List<String> args, String classpath)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(heap);
         cmd.add("-XX:+UseSerialGC");
         // Guice/cglib in the RM web app reflect into java.lang on Java 17.
         cmd.addAll(JvmFlags.jdk17());
-        cmd.add("-Dlog4j.configurationFile=" + layout.confDir().resolve("log4j2.properties"));
+        cmd.add(
+                "-Dlog4j.configurationFile="
+                        + layout.confDir()
+                                .resolve(
+                                        daemon.equals(HS)
+                                                ? HISTORY_SERVER_LOG4J
+                                                : "log4j2.properties"));
         cmd.add("-Dlocal.yarn.log.file=" + layout.daemonLogs().resolve(daemon + ".log"));
         cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(layout.dir().resolve("tmp")));
         cmd.add("-Dproc_" + daemon);
         cmd.add("-cp");
-        cmd.add(layout.confDir() + ":" + layout.serverClasspathDir() + "/*");
+        cmd.add(layout.confDir() + ":" + classpath);
         cmd.add(mainClass);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -237,6 +278,30 @@ public final class LocalYarnCluster {
                 "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
                 "logger.jetty.name = org.eclipse.jetty",
                 "logger.jetty.level = WARN",
+                "");
+    }
+
+    /**
+     * Flink's HistoryServer logs an error with a stack trace on every refresh (each second here)
+     * for each application that still runs: its archive directory has job archives but no
+     * application summary yet. A rolling log keeps that from filling the disk.
+     */
+    private static String historyServerLog4j() {
+        return String.join(
+                "\n",
+                "rootLogger.level = INFO",
+                "rootLogger.appenderRef.file.ref = file",
+                "appender.file.type = RollingFile",
+                "appender.file.name = file",
+                "appender.file.fileName = ${sys:local.yarn.log.file}",
+                "appender.file.filePattern = ${sys:local.yarn.log.file}.%i",
+                "appender.file.layout.type = PatternLayout",
+                "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
+                "appender.file.policies.type = Policies",
+                "appender.file.policies.size.type = SizeBasedTriggeringPolicy",
+                "appender.file.policies.size.size = 20MB",
+                "appender.file.strategy.type = DefaultRolloverStrategy",
+                "appender.file.strategy.max = 2",
                 "");
     }
 

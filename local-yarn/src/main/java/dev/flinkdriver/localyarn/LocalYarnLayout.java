@@ -8,11 +8,13 @@ import java.nio.file.Path;
  * @param dir working directory: site files, pid files, daemon and container logs, ZooKeeper's data
  * @param serverClasspathDir jars of the ResourceManager and NodeManager
  * @param hadoopClasspathDir Hadoop client jars offered to containers
+ * @param flinkLibDir the distribution's lib/: the class path of Flink's HistoryServer
  */
 public record LocalYarnLayout(
         Path dir,
         Path serverClasspathDir,
         Path hadoopClasspathDir,
+        Path flinkLibDir,
         int nodeMemoryMb,
         int nodeVcores,
         boolean aclEnabled) {
@@ -23,6 +25,28 @@ public record LocalYarnLayout(
 
     public Path containerLogs() {
         return dir.resolve("container-logs");
+    }
+
+    /**
+     * Where driver applications archive their jobs and applications ({@code
+     * jobmanager.archive.fs.dir}) and the HistoryServer reads them.
+     */
+    public Path jobArchiveDir() {
+        return dir.resolve("completed-jobs");
+    }
+
+    /** Root of YARN's aggregated container logs ({@code yarn.nodemanager.remote-app-log-dir}). */
+    public Path aggregatedLogs() {
+        return dir.resolve("app-logs");
+    }
+
+    /** The HistoryServer's configuration and its local cache of the archives. */
+    Path historyServerDir() {
+        return dir.resolve("history-server");
+    }
+
+    Path historyServerAddressFile() {
+        return dir.resolve("history-server-address");
     }
 
     Path daemonLogs() {

@@ -3,6 +3,8 @@ package dev.flinkdriver.localyarn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The ports of one local YARN; free ones are picked so that several can run side by side. */
 record LocalYarnPorts(
@@ -15,28 +17,50 @@ record LocalYarnPorts(
         int localizer,
         int nmWeb,
         int collector,
-        int zookeeper) {
+        int zookeeper,
+        int historyServer) {
 
-    /** ZooKeeper's usual port, taken when the RM web UI gets its usual one and 2181 is free. */
+    /**
+     * ZooKeeper's usual port, taken when the RM web UI gets its usual one and 2181 is free; the
+     * HistoryServer's likewise.
+     */
     static final int ZOOKEEPER_DEFAULT = 2181;
 
     static LocalYarnPorts pickFree(int preferredRmWebPort) {
-        int web = isFree(preferredRmWebPort) ? preferredRmWebPort : freePort();
-        int zookeeper =
-                preferredRmWebPort > 0 && isFree(ZOOKEEPER_DEFAULT)
-                        ? ZOOKEEPER_DEFAULT
-                        : freePort();
-        return new LocalYarnPorts(
-                freePort(),
-                freePort(),
-                freePort(),
-                freePort(),
-                web,
-                freePort(),
-                freePort(),
-                freePort(),
-                freePort(),
-                zookeeper);
+        // All sockets stay open until every port is picked: closed one by one, the kernel may hand
+        // the same ephemeral port out twice, and a daemon then fails to bind.
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int web = isFree(preferredRmWebPort) ? preferredRmWebPort : freePort(held);
+            int zookeeper =
+                    preferredRmWebPort > 0 && isFree(ZOOKEEPER_DEFAULT)
+                            ? ZOOKEEPER_DEFAULT
+                            : freePort(held);
+            int historyServer =
+                    preferredRmWebPort > 0 && isFree(LocalHistoryServer.DEFAULT_PORT)
+                            ? LocalHistoryServer.DEFAULT_PORT
+                            : freePort(held);
+            return new LocalYarnPorts(
+                    freePort(held),
+                    freePort(held),
+                    freePort(held),
+                    freePort(held),
+                    web,
+                    freePort(held),
+                    freePort(held),
+                    freePort(held),
+                    freePort(held),
+                    zookeeper,
+                    historyServer);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // nothing to do: the port is free either way once this JVM exits
+                }
+            }
+        }
     }
 
     private static boolean isFree(int port) {
@@ -50,8 +74,10 @@ record LocalYarnPorts(
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
+    private static int freePort(List<ServerSocket> held) {
+        try {
+            ServerSocket s = new ServerSocket(0);
+            held.add(s);
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

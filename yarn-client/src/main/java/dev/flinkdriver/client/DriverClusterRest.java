@@ -8,14 +8,22 @@ import org.apache.flink.runtime.rest.RestClient;
 import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
 import org.apache.flink.runtime.rest.messages.JobCancellationHeaders;
 import org.apache.flink.runtime.rest.messages.JobCancellationMessageParameters;
+import org.apache.flink.runtime.rest.messages.JobMessageParameters;
+import org.apache.flink.runtime.rest.messages.JobVertexMessageParameters;
+import org.apache.flink.runtime.rest.messages.JobVertexTaskManagersHeaders;
 import org.apache.flink.runtime.rest.messages.JobsOverviewHeaders;
 import org.apache.flink.runtime.rest.messages.TerminationModeQueryParameter;
+import org.apache.flink.runtime.rest.messages.job.JobDetailsHeaders;
+import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.runtime.rest.util.RestMapperUtils;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.util.concurrent.Executors;
 
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,6 +67,41 @@ final class DriverClusterRest implements AutoCloseable {
     /** The driver job's attempt; {@code failed}: the driver job has FAILED. */
     DriverAttempt driverAttempt(JobID driverJob, boolean failed) throws Exception {
         return DriverAttempt.fetch(client, host, port, driverJob, failed, TIMEOUT);
+    }
+
+    /**
+     * {@code /jobs/<id>/vertices/<vertex>/taskmanagers} of the job's first vertex, as JSON (the
+     * response class has no getters): where the job's tasks run. The archive keeps the same JSON.
+     */
+    Optional<JsonNode> taskManagers(JobID job) throws Exception {
+        JobMessageParameters jobParameters = new JobMessageParameters();
+        jobParameters.jobPathParameter.resolve(job);
+        JobDetailsInfo details =
+                client.sendRequest(
+                                host,
+                                port,
+                                JobDetailsHeaders.getInstance(),
+                                jobParameters,
+                                EmptyRequestBody.getInstance())
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Optional<JobDetailsInfo.JobVertexDetailsInfo> vertex =
+                details.getJobVertexInfos().stream().findFirst();
+        if (vertex.isEmpty()) {
+            return Optional.empty();
+        }
+        JobVertexMessageParameters parameters = new JobVertexMessageParameters();
+        parameters.jobPathParameter.resolve(job);
+        parameters.jobVertexIdPathParameter.resolve(vertex.get().getJobVertexID());
+        return Optional.of(
+                RestMapperUtils.getStrictObjectMapper()
+                        .valueToTree(
+                                client.sendRequest(
+                                                host,
+                                                port,
+                                                JobVertexTaskManagersHeaders.getInstance(),
+                                                parameters,
+                                                EmptyRequestBody.getInstance())
+                                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
     }
 
     void cancel(JobID job) throws Exception {

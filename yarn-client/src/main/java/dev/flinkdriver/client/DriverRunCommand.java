@@ -299,6 +299,7 @@ final class DriverRunCommand {
             effective.set(YarnConfigOptions.APPLICATION_TAGS, withDriverTag(effective));
             StagingDirectory.configure(effective, yarnConfiguration, libDir(confDir), workDir);
             LocalYarnHaDefaults.apply(effective, yarnConfiguration);
+            HistoryDefaults.apply(effective, yarnConfiguration);
             List<String> archives =
                     new ArrayList<>(
                             effective

@@ -101,6 +101,8 @@ public final class FlinkDriverCli {
         switch (action) {
             case "status":
                 return new StatusCommand(config, out).run(params);
+            case "logs":
+                return new LogsCommand(config, out).run(params);
             case "list":
                 if (CommandArgs.isOwn(params, CommandArgs.ALL, CommandArgs.OUTPUT)) {
                     return new ListCommand(config, out).run(params);
@@ -124,7 +126,7 @@ public final class FlinkDriverCli {
         if (!FLINK_ACTIONS.contains(action)) {
             throw CliException.usage(
                     (action.isEmpty() ? "No action" : "Unknown action '" + action + "'")
-                            + "; actions: run, status, list, cancel, info, stop, savepoint,"
+                            + "; actions: run, status, logs, list, cancel, info, stop, savepoint,"
                             + " checkpoint (flink-driver run --help for options)");
         }
         // Not driver mode: exactly Flink's `flink` command.

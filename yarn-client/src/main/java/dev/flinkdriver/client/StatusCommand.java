@@ -21,11 +21,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code flink-driver status <applicationId> [--wait] [--output json]}: what YARN knows of a driver
- * application and, while it runs, its jobs as Flink's REST API reports them. {@code --wait} blocks
- * until YARN records a final state and exits 0 only for SUCCEEDED.
+ * application and its jobs: while it runs as Flink's REST API reports them, after the end as its
+ * JobManager archived them for Flink's HistoryServer ({@code jobmanager.archive.fs.dir}). {@code
+ * --wait} blocks until YARN records a final state and exits 0 only for SUCCEEDED.
  */
 final class StatusCommand {
 
@@ -76,16 +78,27 @@ final class StatusCommand {
     }
 
     /**
-     * What the running JobManager tells: the jobs, and which attempt of the driver runs main().
+     * What the running JobManager tells, or its archive after the end: the jobs, and which attempt
+     * of the driver runs (or last ran) main().
      *
      * @param driver null when the driver job is not known (yet, or any more)
+     * @param archive where the jobs were read after the end; null while running
      */
-    record Live(List<DriverJobsView.Job> jobs, @Nullable DriverAttempt driver) {
-        static final Live NONE = new Live(List.of(), null);
+    record Live(
+            List<DriverJobsView.Job> jobs,
+            @Nullable DriverAttempt driver,
+            @Nullable String archive) {
+        static final Live NONE = new Live(List.of(), null, null);
     }
 
-    /** Jobs are known while the application's Flink REST API runs; afterwards YARN's summary. */
+    /**
+     * Jobs come from the application's Flink REST API while it runs, and from its archive once YARN
+     * has recorded its end.
+     */
     private Live live(ApplicationReport r) {
+        if (TERMINAL.contains(r.getYarnApplicationState())) {
+            return archived(r);
+        }
         if (r.getYarnApplicationState() != YarnApplicationState.RUNNING) {
             return Live.NONE;
         }
@@ -97,10 +110,49 @@ final class StatusCommand {
                     attempt = rest.driverAttempt(job.id(), job.state().equals("FAILED"));
                 }
             }
-            return new Live(jobs, attempt);
+            return new Live(jobs, attempt, null);
         } catch (Exception e) {
             LOG.debug("No jobs from the REST API of {}", r.getApplicationId(), e);
             return Live.NONE;
+        }
+    }
+
+    private Live archived(ApplicationReport r) {
+        List<String> dirs =
+                HistoryDefaults.archiveDirs(flinkConfig, YarnClients.configuration(flinkConfig));
+        try {
+            Optional<DriverArchive> archive = DriverArchive.find(dirs, r.getApplicationId());
+            if (archive.isEmpty()) {
+                return new Live(
+                        List.of(),
+                        null,
+                        dirs.isEmpty()
+                                ? "none (jobmanager.archive.fs.dir is not set)"
+                                : "none in " + String.join(", ", dirs));
+            }
+            List<DriverJobsView.Job> jobs =
+                    DriverJobsView.of(r.getApplicationId(), archive.get().jobs());
+            DriverAttempt attempt = null;
+            for (DriverJobsView.Job job : jobs) {
+                if (job.isDriver()) {
+                    attempt =
+                            archive.get()
+                                    .driverAttempt(job.id(), job.state().equals("FAILED"))
+                                    .orElse(null);
+                }
+            }
+            String where = archive.get().dir().toString();
+            return new Live(
+                    jobs,
+                    attempt,
+                    archive.get().isComplete()
+                            ? where
+                            : where
+                                    + " (incomplete: the JobManager ended before it archived"
+                                    + " the application)");
+        } catch (Exception e) {
+            LOG.debug("Cannot read the archive of {}", r.getApplicationId(), e);
+            return new Live(List.of(), null, "unreadable: " + e.getMessage());
         }
     }
 
@@ -126,6 +178,9 @@ final class StatusCommand {
                     driver.lastRestartCause() == null
                             ? ""
                             : ", restarted after: " + driver.lastRestartCause());
+        }
+        if (live.archive() != null) {
+            out.printf("Archive:      %s%n", live.archive());
         }
         if (!jobs.isEmpty()) {
             out.printf(

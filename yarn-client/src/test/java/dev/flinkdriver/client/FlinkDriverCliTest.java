@@ -198,7 +198,24 @@ class FlinkDriverCliTest {
                         "cancel of two ids",
                         2,
                         "Usage: flink-driver cancel",
-                        List.of("cancel", "application_1_1", "application_1_2")));
+                        List.of("cancel", "application_1_1", "application_1_2")),
+                // logs
+                arguments("logs without id", 2, "Usage: flink-driver logs", List.of("logs")),
+                arguments(
+                        "logs of a malformed id",
+                        2,
+                        "Not a YARN application id: application_x",
+                        List.of("logs", "application_x")),
+                arguments(
+                        "logs --driver and --jobmanager",
+                        2,
+                        "--driver, --jobmanager and --all exclude each other",
+                        List.of("logs", "application_1_1", "--driver", "--jobmanager")),
+                arguments(
+                        "logs with an unknown option",
+                        2,
+                        "Unknown option --follow",
+                        List.of("logs", "application_1_1", "--follow")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -218,6 +235,7 @@ class FlinkDriverCliTest {
         return Stream.of(
                 arguments(List.of("run", "-D", "@app")),
                 arguments(List.of("status", "application_1_1")),
+                arguments(List.of("logs", "application_1_1")),
                 arguments(List.of("list")),
                 arguments(List.of("cancel", "application_1_1")));
     }

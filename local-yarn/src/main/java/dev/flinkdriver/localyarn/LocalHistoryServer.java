@@ -1,0 +1,81 @@
+package dev.flinkdriver.localyarn;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The local YARN's Flink HistoryServer (flink-runtime-web's own main class, from the distribution's
+ * lib/) over the directory where driver applications archive their jobs and applications. This
+ * class writes its configuration and tells whether it serves; {@link LocalYarnCluster} starts and
+ * stops its JVM like the other daemons.
+ */
+final class LocalHistoryServer {
+
+    static final String DAEMON = "historyserver";
+
+    static final String MAIN_CLASS = "org.apache.flink.runtime.webmonitor.history.HistoryServer";
+
+    /** Flink's default {@code historyserver.web.port}, taken when free. */
+    static final int DEFAULT_PORT = 8082;
+
+    private final LocalYarnLayout layout;
+
+    LocalHistoryServer(LocalYarnLayout layout) {
+        this.layout = layout;
+    }
+
+    /**
+     * Writes the HistoryServer's {@code config.yaml} for a server on {@code port} and returns its
+     * arguments.
+     */
+    List<String> configure(int port) throws IOException {
+        Files.createDirectories(layout.jobArchiveDir());
+        Path confDir = Files.createDirectories(layout.historyServerDir().resolve("conf"));
+        Files.writeString(
+                confDir.resolve("config.yaml"),
+                String.join(
+                        "\n",
+                        "historyserver.archive.fs.dir: " + layout.jobArchiveDir().toUri(),
+                        // Flink's default is 10 s: the time from an application's end until
+                        // the HistoryServer shows it. Listing one local directory is cheap.
+                        "historyserver.archive.fs.refresh-interval: 1 s",
+                        "historyserver.web.address: localhost",
+                        "historyserver.web.port: " + port,
+                        // Flink's default is a fresh directory under /tmp per start.
+                        "historyserver.web.tmpdir: " + layout.historyServerDir().resolve("web"),
+                        ""));
+        Files.writeString(layout.historyServerAddressFile(), "localhost:" + port);
+        return List.of("--configDir", confDir.toString());
+    }
+
+    /** {@code host:port}, the value of Flink's {@code historyserver.web.address} and port. */
+    String address() throws IOException {
+        return Files.readString(layout.historyServerAddressFile()).trim();
+    }
+
+    /** True when the HistoryServer's REST API answers. */
+    boolean serves() {
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpResponse<Void> r =
+                    http.send(
+                            HttpRequest.newBuilder(URI.create("http://" + address() + "/config"))
+                                    .timeout(Duration.ofSeconds(3))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
