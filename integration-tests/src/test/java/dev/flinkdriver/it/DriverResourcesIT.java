@@ -6,6 +6,7 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.ContainerReport;
 import org.apache.hadoop.yarn.api.records.ContainerState;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
@@ -34,6 +35,8 @@ import static org.awaitility.Awaitility.await;
 class DriverResourcesIT {
 
     private static final Duration APP_TIMEOUT = Duration.ofMinutes(3);
+
+    private static final long USER_TASK_MANAGER_MB = 1280;
 
     @Test
     void driverRunsAloneInAContainerOfItsSizeAndUserJobsUseTaskManagersOfTheirs() throws Exception {
@@ -99,6 +102,23 @@ class DriverResourcesIT {
                         "return",
                         "30");
         String rest = TestYarn.get().awaitRunning(id).getOriginalTrackingUrl();
+        // User TaskManagers are 1280 MB (conf/config.yaml); the 1024 MB driver's is larger.
+        ContainerId driverContainer =
+                await("the driver's own container")
+                        .atMost(APP_TIMEOUT)
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(
+                                () ->
+                                        containers(id).stream()
+                                                .filter(
+                                                        c ->
+                                                                c.getAllocatedResource()
+                                                                                .getMemorySize()
+                                                                        > USER_TASK_MANAGER_MB)
+                                                .map(ContainerReport::getContainerId)
+                                                .findFirst(),
+                                Optional::isPresent)
+                        .get();
 
         awaitJob(rest, "Flink Driver: " + SlowJobApp.class.getName(), "FINISHED");
         // Flink: main() has returned, its job still runs. YARN: the driver's container is gone.
@@ -111,7 +131,7 @@ class DriverResourcesIT {
                                     .as("the user job still runs")
                                     .isEqualTo("RUNNING");
                             return containers(id).stream()
-                                    .filter(c -> c.getAllocatedResource().getMemorySize() >= 1700)
+                                    .filter(c -> c.getContainerId().equals(driverContainer))
                                     .allMatch(
                                             c -> c.getContainerState() == ContainerState.COMPLETE);
                         });

@@ -10,6 +10,7 @@ import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -26,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * containers. Test classes use it with {@code @ExtendWith(TestYarn.class)} and {@link #get()}; it
  * stops when the run ends.
  */
-public final class TestYarn implements BeforeAllCallback {
+public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
 
     private static volatile TestYarn instance;
 
@@ -55,6 +56,21 @@ public final class TestYarn implements BeforeAllCallback {
         context.getRoot()
                 .getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(TestYarn.class.getName(), k -> start(), Stopper.class);
+    }
+
+    /**
+     * Kills what a test class left running. The test programs wait to be killed or released, so an
+     * application of a failed test would otherwise hold its containers into the next class, and
+     * that class's checks of an empty YARN would fail too, hiding which test really failed.
+     */
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        for (ApplicationReport app : get().liveApplications()) {
+            System.err.printf(
+                    "TestYarn: killing %s (%s), left running by %s%n",
+                    app.getApplicationId(), app.getName(), context.getDisplayName());
+            get().yarnClient.killApplication(app.getApplicationId());
+        }
     }
 
     public static TestYarn get() {
