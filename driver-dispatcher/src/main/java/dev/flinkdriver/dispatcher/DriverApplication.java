@@ -213,6 +213,9 @@ public final class DriverApplication extends AbstractApplication {
                         driverConfiguration,
                         url,
                         driverProfile);
+        // The driver submits main()'s jobs straight to this dispatcher (driver.job-submission).
+        new DispatcherEndpoint(dispatcherGateway.getAddress(), dispatcherGateway.getFencingToken())
+                .writeTo(jobGraph.getJobConfiguration());
         try {
             int port =
                     dispatcherGateway

@@ -109,6 +109,7 @@ public class DriverDispatcher extends Dispatcher {
         this.timeout = checkNotNull(timeout);
         this.tracker = new LivingPriorityTracker(driverJobId);
         this.recovery = checkNotNull(recovery);
+        recovery.markDriverJob(new DispatcherEndpoint(getAddress(), getFencingToken()));
         if (recovery.hasDriverJob()) {
             // Before onStart() runs the application: HA kept the driver job, submit no other.
             driverApplication.driverJobRecovered();

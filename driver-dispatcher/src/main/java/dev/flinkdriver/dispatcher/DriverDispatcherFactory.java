@@ -119,7 +119,6 @@ public class DriverDispatcherFactory implements DispatcherFactory {
                         driverConfiguration.get(DriverOptions.JOBMANAGER_ATTEMPT),
                         recoveredJobs,
                         recoveredDirtyJobResults);
-        recovery.markDriverJobWithJobManagerAttempt();
         DriverApplication driverApplication =
                 new DriverApplication(
                         applicationId,

@@ -8,14 +8,18 @@ import org.apache.flink.core.execution.PipelineExecutor;
 import org.apache.flink.core.execution.PipelineExecutorFactory;
 import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
 
+import javax.annotation.Nullable;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
 /**
- * Finds the executors as usual (Flink's remote executor with quicker result polling, see {@link
- * DriverRemoteExecutors}) and lets each decorate a job before it submits it.
+ * Finds the executors as usual and lets each decorate a job before it submits it. In place of
+ * Flink's remote executor: the RPC executor where the driver has a connection to its dispatcher
+ * ({@link DriverRpcExecutor}), else the remote one with quicker result polling ({@link
+ * DriverRemoteExecutors}).
  */
 final class DriverExecutorServiceLoader implements PipelineExecutorServiceLoader {
 
@@ -24,6 +28,8 @@ final class DriverExecutorServiceLoader implements PipelineExecutorServiceLoader
     private final DriverJobDecorator decorator;
 
     private final SubmissionListener listener;
+
+    @Nullable private final DriverDispatcherConnection connection;
 
     /** Told of every job the wrapped executors submit. */
     interface SubmissionListener {
@@ -39,9 +45,25 @@ final class DriverExecutorServiceLoader implements PipelineExecutorServiceLoader
             PipelineExecutorServiceLoader delegate,
             DriverJobDecorator decorator,
             SubmissionListener listener) {
+        this(delegate, decorator, listener, null);
+    }
+
+    DriverExecutorServiceLoader(
+            PipelineExecutorServiceLoader delegate,
+            DriverJobDecorator decorator,
+            DriverDispatcherConnection connection) {
+        this(delegate, decorator, (pipeline, jobClient) -> {}, checkNotNull(connection));
+    }
+
+    private DriverExecutorServiceLoader(
+            PipelineExecutorServiceLoader delegate,
+            DriverJobDecorator decorator,
+            SubmissionListener listener,
+            @Nullable DriverDispatcherConnection connection) {
         this.delegate = checkNotNull(delegate);
         this.decorator = checkNotNull(decorator);
         this.listener = checkNotNull(listener);
+        this.connection = connection;
     }
 
     @Override
@@ -61,10 +83,14 @@ final class DriverExecutorServiceLoader implements PipelineExecutorServiceLoader
 
             @Override
             public PipelineExecutor getExecutor(Configuration configuration) {
+                if (!RemoteExecutor.NAME.equals(factory.getName())) {
+                    return decorating(factory.getExecutor(configuration));
+                }
+                PipelineExecutor rest = DriverRemoteExecutors.create(configuration);
                 return decorating(
-                        RemoteExecutor.NAME.equals(factory.getName())
-                                ? DriverRemoteExecutors.create(configuration)
-                                : factory.getExecutor(configuration));
+                        connection == null
+                                ? rest
+                                : new DriverRpcExecutor(connection, rest, configuration));
             }
         };
     }

@@ -41,7 +41,8 @@ public class DriverInvokable extends AbstractInvokable {
                             getEnvironment().getTaskManagerInfo().getConfiguration(),
                             getJobConfiguration(),
                             userCodeUrls(),
-                            attempt)
+                            attempt,
+                            getEnvironment().getTaskManagerInfo().getTaskManagerExternalAddress())
                     .run();
         } catch (Throwable t) {
             if (cancelled) {

@@ -18,9 +18,10 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
  * driver's application id and the job's position in its job configuration, and gives it the id
  * derived from that position ({@link DriverJobIds}).
  *
- * <p>The marker travels with the job's configuration through the REST submission, which is how the
- * driver dispatcher recognises the job (the REST handler drops the plan's own application id). Done
- * in the driver, not in the dispatcher, so that the names are right on any cluster.
+ * <p>Over RPC the plan's application id places the job; the marker travels with the job's
+ * configuration through a REST submission, which is how the driver dispatcher recognises the job
+ * there (the REST handler drops the plan's own application id). Done in the driver, not in the
+ * dispatcher, so that the names are right on any cluster.
  */
 public final class DriverJobDecorator {
 
@@ -90,6 +91,9 @@ public final class DriverJobDecorator {
                         ? DriverJobIds.ofRerun(
                                 applicationId, position, jobManagerAttempt, driverAttempt)
                         : DriverJobIds.ofPosition(applicationId, position));
+        // The dispatcher takes an RPC submission into this application; the REST handler drops
+        // it, and the marker below is what the driver dispatcher then recognises.
+        streamGraph.setApplicationId(applicationId);
         streamGraph
                 .getJobConfiguration()
                 .set(DriverOptions.APPLICATION_ID, applicationId.toHexString());

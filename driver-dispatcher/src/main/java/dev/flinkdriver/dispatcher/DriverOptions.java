@@ -94,11 +94,54 @@ public final class DriverOptions {
                     .durationType()
                     .defaultValue(Duration.ofMillis(200))
                     .withDescription(
-                            "The driver waits for each job main() runs attached (execute()) by"
-                                    + " polling the cluster's REST API for its result, every 10 ms"
+                            "With driver.job-submission: REST (and for plans too large for"
+                                    + " RPC), the driver waits for each job main() runs attached"
+                                    + " (execute()) by polling the cluster's REST API for its"
+                                    + " result, every 10 ms"
                                     + " at first, doubling up to this interval. Flink's client"
                                     + " doubles up to 2 s, which can add a second or more to"
                                     + " every execute() of a short job.");
+
+    public static final ConfigOption<JobSubmission> JOB_SUBMISSION =
+            ConfigOptions.key("driver.job-submission")
+                    .enumType(JobSubmission.class)
+                    .defaultValue(JobSubmission.RPC)
+                    .withDescription(
+                            "How the driver hands main()'s jobs to the cluster. RPC calls the"
+                                    + " cluster's dispatcher directly, the way application mode's"
+                                    + " main() does: the plan goes in one RPC message, the jars"
+                                    + " straight to the blob server, and the dispatcher answers"
+                                    + " execute() as soon as the job ends. The driver opens its"
+                                    + " RPC connection once, while main() starts. A plan larger"
+                                    + " than pekko.framesize goes through the REST API instead."
+                                    + " REST submits every job through the cluster's REST API and"
+                                    + " polls for its result (driver.job-result.poll-max-interval),"
+                                    + " as Flink's remote client does. On an existing cluster"
+                                    + " (-m host:port, -yid) the driver always uses REST.");
+
+    /** See {@link #JOB_SUBMISSION}. */
+    public enum JobSubmission {
+        RPC,
+        REST
+    }
+
+    public static final ConfigOption<String> DISPATCHER_ADDRESS =
+            ConfigOptions.key("driver.internal.dispatcher-address")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Internal: RPC address of the dispatcher that runs the driver job, set"
+                                    + " by that dispatcher. The driver submits main()'s jobs there"
+                                    + " (driver.job-submission: RPC).");
+
+    public static final ConfigOption<String> DISPATCHER_ID =
+            ConfigOptions.key("driver.internal.dispatcher-id")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Internal: fencing token (leader session id) of that dispatcher; RPC"
+                                    + " calls with another token are refused, so a driver never"
+                                    + " submits to a dispatcher that is no longer the leader.");
 
     public static final ConfigOption<String> REST_ADDRESS =
             ConfigOptions.key("driver.internal.rest-address")

@@ -13,6 +13,8 @@ import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.annotation.Nullable;
+
 import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -48,29 +50,35 @@ public final class DriverProgramRunner {
 
     private final int driverAttempt;
 
+    private final String taskManagerAddress;
+
     /**
      * @param taskManagerConfiguration the configuration of the TaskManager the driver runs in
      * @param driverJobConfiguration the driver job's configuration (see {@link DriverJobGraphs})
      * @param userCodeUrls the driver task's user class path: the application jar (a blob file) and
      *     the library jars
      * @param driverAttempt the driver task's attempt number: 0 at first, one more per restart
+     * @param taskManagerAddress the TaskManager's external address, where the driver's own RPC
+     *     service is reached
      */
     public DriverProgramRunner(
             Configuration taskManagerConfiguration,
             Configuration driverJobConfiguration,
             List<URL> userCodeUrls,
-            int driverAttempt) {
+            int driverAttempt,
+            String taskManagerAddress) {
         this.taskManagerConfiguration = checkNotNull(taskManagerConfiguration);
         this.driverJobConfiguration = checkNotNull(driverJobConfiguration);
         this.userCodeUrls = new ArrayList<>(checkNotNull(userCodeUrls));
         this.driverAttempt = driverAttempt;
+        this.taskManagerAddress = checkNotNull(taskManagerAddress);
     }
 
     public DriverProgramRunner(
             Configuration taskManagerConfiguration,
             Configuration driverJobConfiguration,
             List<URL> userCodeUrls) {
-        this(taskManagerConfiguration, driverJobConfiguration, userCodeUrls, 0);
+        this(taskManagerConfiguration, driverJobConfiguration, userCodeUrls, 0, "localhost");
     }
 
     /** Runs main() to its end; throws what main() threw. */
@@ -94,18 +102,19 @@ public final class DriverProgramRunner {
                         driverJobConfiguration.get(DriverOptions.JOBMANAGER_ATTEMPT),
                         driverAttempt);
 
-        try (PackagedProgram program =
-                PackagedProgram.newBuilder()
-                        .setJarFile(new File(jar.toURI()))
-                        .setUserClassPaths(libraries)
-                        .setEntryPointClassName(
-                                driverJobConfiguration.get(DriverOptions.MAIN_CLASS))
-                        .setArguments(
-                                driverJobConfiguration
-                                        .get(DriverOptions.PROGRAM_ARGS)
-                                        .toArray(new String[0]))
-                        .setConfiguration(configuration)
-                        .build()) {
+        try (DriverDispatcherConnection connection = openConnection(configuration);
+                PackagedProgram program =
+                        PackagedProgram.newBuilder()
+                                .setJarFile(new File(jar.toURI()))
+                                .setUserClassPaths(libraries)
+                                .setEntryPointClassName(
+                                        driverJobConfiguration.get(DriverOptions.MAIN_CLASS))
+                                .setArguments(
+                                        driverJobConfiguration
+                                                .get(DriverOptions.PROGRAM_ARGS)
+                                                .toArray(new String[0]))
+                                .setConfiguration(configuration)
+                                .build()) {
             // ClientUtils.executeProgram does not set pipeline.jars (the CLI does); without them
             // the jobs' tasks cannot load user classes, e.g. the first lambda fails with a
             // ClassCastException about SerializedLambda.
@@ -123,9 +132,11 @@ public final class DriverProgramRunner {
                     driverJobConfiguration.get(DriverOptions.REST_ADDRESS));
             if (!driverJobConfiguration.get(DriverOptions.MANAGE_JOBS)) {
                 // A driver cluster: the DriverDispatcher follows the jobs and ends the application.
+                DefaultExecutorServiceLoader executors = new DefaultExecutorServiceLoader();
                 ClientUtils.executeProgram(
-                        new DriverExecutorServiceLoader(
-                                new DefaultExecutorServiceLoader(), decorator),
+                        connection != null
+                                ? new DriverExecutorServiceLoader(executors, decorator, connection)
+                                : new DriverExecutorServiceLoader(executors, decorator),
                         configuration,
                         program,
                         false,
@@ -159,6 +170,25 @@ public final class DriverProgramRunner {
                     applicationId);
             jobs.awaitNormalJobsThenCancelDaemons();
         }
+    }
+
+    /**
+     * The RPC connection to the DriverDispatcher that runs this driver, opened before main() starts
+     * so that it is ready by main()'s first execute(); none for REST submission or where no
+     * DriverDispatcher runs the driver (an existing cluster).
+     */
+    @Nullable
+    private DriverDispatcherConnection openConnection(Configuration configuration) {
+        if (configuration.get(DriverOptions.JOB_SUBMISSION) != DriverOptions.JobSubmission.RPC
+                || driverJobConfiguration.get(DriverOptions.MANAGE_JOBS)) {
+            return null;
+        }
+        return DispatcherEndpoint.readFrom(driverJobConfiguration)
+                .map(
+                        endpoint ->
+                                DriverDispatcherConnection.open(
+                                        configuration, endpoint, taskManagerAddress))
+                .orElse(null);
     }
 
     /** main()'s configuration: the driver's, targeting the cluster's REST endpoint. */

@@ -2,6 +2,7 @@ package dev.flinkdriver.dispatcher;
 
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.graph.ExecutionPlan;
 
@@ -105,17 +106,20 @@ final class DriverRecovery {
     }
 
     /**
-     * Tells the recovered driver job which JobManager attempt runs it: the plan high availability
-     * kept carries the first JobManager's, and the restarted main() derives the ids of the jobs
-     * that collect rows to it from this one ({@link DriverJobIds#ofRerun}). The plan object is the
-     * one Flink's dispatcher recovers, so this must happen before the dispatcher runs it.
+     * Tells the recovered driver job which JobManager attempt and which dispatcher run it: the plan
+     * high availability kept carries the first JobManager's, and the restarted main() derives the
+     * ids of the jobs that collect rows to it from this one ({@link DriverJobIds#ofRerun}) and
+     * submits its jobs to this dispatcher. The plan object is the one Flink's dispatcher recovers,
+     * so this must happen before the dispatcher runs it.
      */
-    void markDriverJobWithJobManagerAttempt() {
+    void markDriverJob(DispatcherEndpoint dispatcher) {
         suspendedDriverJob()
                 .ifPresent(
-                        plan ->
-                                plan.getJobConfiguration()
-                                        .set(DriverOptions.JOBMANAGER_ATTEMPT, jobManagerAttempt));
+                        plan -> {
+                            Configuration configuration = plan.getJobConfiguration();
+                            configuration.set(DriverOptions.JOBMANAGER_ATTEMPT, jobManagerAttempt);
+                            dispatcher.writeTo(configuration);
+                        });
     }
 
     /** Jobs main() submitted that had ended, with their results (accumulators included). */

@@ -40,6 +40,9 @@ class DriverJobDecoratorTest {
                 .isEqualTo("nightly: [daemon] WordCount");
         assertThat(streamGraph.getJobConfiguration().get(DriverOptions.APPLICATION_ID))
                 .isEqualTo(applicationId.toHexString());
+        assertThat(streamGraph.getApplicationId())
+                .as("the dispatcher takes an RPC submission into the driver's application")
+                .contains(applicationId);
         assertThat(streamGraph.getJobConfiguration().get(DriverOptions.JOB_LIVING_PRIORITY))
                 .as("what main() configured stays")
                 .isEqualTo(LivingPriority.DAEMON);

@@ -3,6 +3,7 @@ package dev.flinkdriver.dispatcher;
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.dispatcher.DispatcherId;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobmaster.JobResult;
 
@@ -88,16 +89,27 @@ class DriverRecoveryTest {
     }
 
     @Test
-    void theRecoveredDriverJobLearnsWhichJobManagerRunsIt() {
+    void theRecoveredDriverJobLearnsWhichJobManagerAndDispatcherRunIt() {
         JobGraph driverPlan = plan(driver, app);
         driverPlan.getJobConfiguration().set(DriverOptions.JOBMANAGER_ATTEMPT, 1);
+        new DispatcherEndpoint(
+                        "pekko.tcp://flink@first:6123/user/rpc/dispatcher_0",
+                        DispatcherId.generate())
+                .writeTo(driverPlan.getJobConfiguration());
         DriverRecovery recovery =
                 new DriverRecovery(app, driver, 2, List.of(driverPlan), List.of());
 
-        recovery.markDriverJobWithJobManagerAttempt();
+        DispatcherEndpoint secondDispatcher =
+                new DispatcherEndpoint(
+                        "pekko.tcp://flink@second:6123/user/rpc/dispatcher_0",
+                        DispatcherId.generate());
+        recovery.markDriverJob(secondDispatcher);
 
         assertThat(driverPlan.getJobConfiguration().get(DriverOptions.JOBMANAGER_ATTEMPT))
                 .isEqualTo(2);
+        assertThat(DispatcherEndpoint.readFrom(driverPlan.getJobConfiguration()))
+                .as("the restarted driver submits to the new leader, with its fencing token")
+                .contains(secondDispatcher);
     }
 
     private static JobGraph plan(JobID id, ApplicationID app) {

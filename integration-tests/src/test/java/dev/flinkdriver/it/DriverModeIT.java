@@ -2,6 +2,7 @@ package dev.flinkdriver.it;
 
 import dev.flinkdriver.it.apps.DaemonJobApp;
 import dev.flinkdriver.it.apps.FailingMainApp;
+import dev.flinkdriver.it.apps.LargePlanApp;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -139,6 +140,33 @@ class DriverModeIT {
                 .isEqualTo(FlinkOnYarnPlatformIT.expectedCounts());
     }
 
+    /**
+     * main()'s jobs go to the dispatcher over RPC; a plan too large for one RPC message (a function
+     * holding 12 MiB, over Flink's 10 MiB pekko.framesize) goes through the REST API and still
+     * runs.
+     */
+    @Test
+    void aPlanTooLargeForOneRpcMessageIsSubmittedThroughRest() throws Exception {
+        ApplicationId id =
+                FlinkDriverCommand.submitDriver(
+                        "-Ddriver.job.name-prefix=it-plans: ",
+                        TestJars.jarOf(LargePlanApp.class).toString(),
+                        "12");
+
+        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getFinalApplicationStatus())
+                .as(end.getDiagnostics())
+                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(end.getDiagnostics()).contains("2 jobs finished");
+        String driverLog = taskManagerLogs(id);
+        assertThat(driverLog)
+                .containsPattern("Submitting job 'it-plans: small-plan' \\(\\w+\\) over RPC")
+                .containsPattern(
+                        "Job 'it-plans: large-plan' \\(\\w+\\): its plan of \\d+ bytes is too"
+                                + " large for one RPC message");
+        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
+    }
+
     private static List<ApplicationReport> driverApplications() throws Exception {
         return TestYarn.get().yarnClient().getApplications(null, null, Set.of("flink-driver"));
     }
@@ -163,6 +191,20 @@ class DriverModeIT {
 
     private static final DateTimeFormatter LOG_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+
+    /** The TaskManagers' container logs of the application, the driver's among them. */
+    private static String taskManagerLogs(ApplicationId id) throws Exception {
+        Path appLogs = TestYarn.get().containerLogs().resolve(id.toString());
+        StringBuilder logs = new StringBuilder();
+        try (Stream<Path> files = Files.walk(appLogs)) {
+            for (Path log :
+                    files.filter(p -> p.getFileName().toString().equals("taskmanager.log"))
+                            .toList()) {
+                logs.append(Files.readString(log));
+            }
+        }
+        return logs.toString();
+    }
 
     /** What an operator reads in the JobManager's container log. */
     static String jobManagerLog(ApplicationId id) throws Exception {

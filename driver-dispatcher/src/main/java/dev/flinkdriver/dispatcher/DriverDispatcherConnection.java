@@ -1,0 +1,145 @@
+package dev.flinkdriver.dispatcher;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.dispatcher.DispatcherGateway;
+import org.apache.flink.runtime.rpc.RpcService;
+import org.apache.flink.runtime.rpc.RpcSystem;
+import org.apache.flink.runtime.rpc.RpcUtils;
+import org.apache.flink.util.concurrent.ExecutorThreadFactory;
+import org.apache.flink.util.concurrent.ScheduledExecutor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
+/**
+ * The driver's RPC connection to its dispatcher. A task cannot reach its TaskManager's own RPC
+ * service, so the driver starts one of its own (Flink's RPC system, on an ephemeral port of the
+ * TaskManager's host). That takes about a second, so it starts in the background while main()
+ * builds its first job, and only the first execute() waits for it.
+ */
+final class DriverDispatcherConnection implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverDispatcherConnection.class);
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Connects, then runs what the driver's job clients wait for. */
+    private final ExecutorService ioExecutor =
+            Executors.newCachedThreadPool(new ExecutorThreadFactory("flink-driver-rpc-io"));
+
+    private final CompletableFuture<Connected> connected;
+
+    private record Connected(
+            RpcSystem rpcSystem, RpcService rpcService, DispatcherGateway gateway) {}
+
+    private DriverDispatcherConnection(
+            Configuration configuration, DispatcherEndpoint endpoint, String externalAddress) {
+        ClassLoader flinkClassLoader = DriverDispatcherConnection.class.getClassLoader();
+        this.connected =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            // RpcSystem.load looks for Flink's RPC system through the context
+                            // class loader: Flink's own, not main()'s user-code class loader.
+                            Thread.currentThread().setContextClassLoader(flinkClassLoader);
+                            return connect(configuration, endpoint, externalAddress);
+                        },
+                        ioExecutor);
+    }
+
+    /**
+     * Starts connecting at once.
+     *
+     * @param externalAddress the address of the TaskManager's host under which the dispatcher
+     *     reaches back to the driver's RPC service
+     */
+    static DriverDispatcherConnection open(
+            Configuration configuration, DispatcherEndpoint endpoint, String externalAddress) {
+        return new DriverDispatcherConnection(
+                checkNotNull(configuration), checkNotNull(endpoint), checkNotNull(externalAddress));
+    }
+
+    private static Connected connect(
+            Configuration configuration, DispatcherEndpoint endpoint, String externalAddress) {
+        long start = System.nanoTime();
+        RpcSystem rpcSystem = RpcSystem.load(configuration);
+        RpcService rpcService = null;
+        try {
+            rpcService =
+                    RpcUtils.createRemoteRpcService(
+                            rpcSystem, configuration, externalAddress, "0", null, Optional.empty());
+            DispatcherGateway gateway =
+                    rpcService
+                            .connect(endpoint.address(), endpoint.id(), DispatcherGateway.class)
+                            .get();
+            LOG.info(
+                    "Connected to dispatcher {} over RPC in {} ms.",
+                    endpoint.address(),
+                    Duration.ofNanos(System.nanoTime() - start).toMillis());
+            return new Connected(rpcSystem, rpcService, gateway);
+        } catch (Exception e) {
+            stop(rpcSystem, rpcService);
+            throw new IllegalStateException(
+                    "Could not connect to the dispatcher " + endpoint.address() + " over RPC.", e);
+        }
+    }
+
+    /** Waits for the connection; the first execute() of main() is the only one that waits. */
+    DispatcherGateway gateway() throws Exception {
+        return connected().gateway();
+    }
+
+    /** The RPC service's scheduler, for what the job clients schedule. */
+    ScheduledExecutor scheduledExecutor() throws Exception {
+        return connected().rpcService().getScheduledExecutor();
+    }
+
+    Executor ioExecutor() {
+        return ioExecutor;
+    }
+
+    private Connected connected() throws Exception {
+        try {
+            return connected.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+    }
+
+    /** Stops the RPC service, after waiting for a connection attempt still under way. */
+    @Override
+    public void close() {
+        try {
+            Connected c = connected.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            stop(c.rpcSystem(), c.rpcService());
+        } catch (ExecutionException e) {
+            // It never connected, and stopped what it had started.
+        } catch (Exception e) {
+            LOG.warn("Gave up waiting for the driver's RPC connection to stop.", e);
+        } finally {
+            ioExecutor.shutdown();
+        }
+    }
+
+    private static void stop(RpcSystem rpcSystem, RpcService rpcService) {
+        try {
+            if (rpcService != null) {
+                rpcService.closeAsync().get();
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not stop the driver's RPC service.", e);
+        } finally {
+            rpcSystem.close();
+        }
+    }
+}
