@@ -158,7 +158,7 @@ class DriverModeIT {
                 .as(end.getDiagnostics())
                 .isEqualTo(FinalApplicationStatus.SUCCEEDED);
         assertThat(end.getDiagnostics()).contains("2 jobs finished");
-        String driverLog = taskManagerLogs(id);
+        String driverLog = TestYarn.get().containerLogFiles(id, "taskmanager.log");
         assertThat(driverLog)
                 .containsPattern("Submitting job 'it-plans: small-plan' \\(\\w+\\) over RPC")
                 .containsPattern(
@@ -191,20 +191,6 @@ class DriverModeIT {
 
     private static final DateTimeFormatter LOG_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
-
-    /** The TaskManagers' container logs of the application, the driver's among them. */
-    private static String taskManagerLogs(ApplicationId id) throws Exception {
-        Path appLogs = TestYarn.get().containerLogs().resolve(id.toString());
-        StringBuilder logs = new StringBuilder();
-        try (Stream<Path> files = Files.walk(appLogs)) {
-            for (Path log :
-                    files.filter(p -> p.getFileName().toString().equals("taskmanager.log"))
-                            .toList()) {
-                logs.append(Files.readString(log));
-            }
-        }
-        return logs.toString();
-    }
 
     /** What an operator reads in the JobManager's container log. */
     static String jobManagerLog(ApplicationId id) throws Exception {

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,15 +89,6 @@ class TableExamplesIT {
 
     /** What main() printed: the driver's stdout, in its TaskManager's container log. */
     static String driverOutput(ApplicationId id) throws Exception {
-        Path appLogs = TestYarn.get().containerLogs().resolve(id.toString());
-        StringBuilder out = new StringBuilder();
-        try (Stream<Path> files = Files.walk(appLogs)) {
-            for (Path f :
-                    files.filter(p -> p.getFileName().toString().equals("taskmanager.out"))
-                            .toList()) {
-                out.append(Files.readString(f));
-            }
-        }
-        return out.toString();
+        return TestYarn.get().containerLogFiles(id, "taskmanager.out");
     }
 }

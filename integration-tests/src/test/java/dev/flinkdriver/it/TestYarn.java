@@ -15,9 +15,11 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -135,6 +137,22 @@ public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
 
     public java.nio.file.Path containerLogs() {
         return cluster.layout().containerLogs();
+    }
+
+    /**
+     * The application's container log files of this name (e.g. {@code taskmanager.out}, what main()
+     * printed), one after the other, as an operator reads them on the NodeManager.
+     */
+    public String containerLogFiles(ApplicationId id, String fileName) throws IOException {
+        StringBuilder content = new StringBuilder();
+        try (Stream<java.nio.file.Path> files =
+                Files.walk(containerLogs().resolve(id.toString()))) {
+            for (java.nio.file.Path file :
+                    files.filter(p -> p.getFileName().toString().equals(fileName)).toList()) {
+                content.append(Files.readString(file));
+            }
+        }
+        return content.toString();
     }
 
     /** Where YARN keeps container logs after an application ended (log aggregation). */
