@@ -80,10 +80,12 @@ final class DriverRpcExecutor implements PipelineExecutor {
 
         Duration timeout = configuration.get(ClientOptions.CLIENT_TIMEOUT);
         DispatcherGateway gateway = connection.gateway();
+        // TaskManagers reach the blob server on the JobManager's RPC host, and so does the driver:
+        // the dispatcher's own answer (InetAddress.getLocalHost() for a wildcard bind) may name
+        // an address other hosts cannot reach.
         InetSocketAddress blobServer =
                 new InetSocketAddress(
-                        gateway.getBlobServerAddress(timeout).get().getHostName(),
-                        gateway.getBlobServerPort(timeout).get());
+                        gateway.getHostname(), gateway.getBlobServerPort(timeout).get());
         ClientUtils.extractAndUploadExecutionPlanFiles(
                 streamGraph, () -> new BlobClient(blobServer, configuration));
 
