@@ -31,7 +31,8 @@ public final class DriverJobGraphs {
      *
      * @param driverConfiguration the driver's settings ({@link DriverOptions}) and the
      *     configuration main() runs with; {@link DriverOptions#JAR} is required
-     * @param restBaseUrl the cluster's REST endpoint, which main() submits its jobs to
+     * @param restBaseUrl the cluster's REST endpoint, which main() submits its jobs to where it
+     *     does not use the dispatcher's RPC ({@link DriverOptions#JOB_SUBMISSION})
      * @param driverProfile resources of the driver's slot; {@link ResourceProfile#UNKNOWN} for a
      *     default slot
      */

@@ -29,8 +29,9 @@ import static org.apache.flink.util.Preconditions.checkArgument;
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
 /**
- * Runs the application's main() inside the driver task, as a client of the cluster's own REST
- * endpoint.
+ * Runs the application's main() inside the driver task, as a client of the cluster it runs in: of
+ * its dispatcher over RPC on a driver cluster ({@link DriverOptions#JOB_SUBMISSION}), else of its
+ * REST endpoint.
  */
 public final class DriverProgramRunner {
 
