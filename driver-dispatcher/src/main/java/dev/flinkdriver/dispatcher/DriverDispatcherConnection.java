@@ -1,6 +1,8 @@
 package dev.flinkdriver.dispatcher;
 
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.dispatcher.DispatcherGateway;
 import org.apache.flink.runtime.rpc.RpcService;
 import org.apache.flink.runtime.rpc.RpcSystem;
@@ -10,6 +12,8 @@ import org.apache.flink.util.concurrent.ScheduledExecutor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import javax.annotation.Nullable;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -40,6 +44,9 @@ final class DriverDispatcherConnection implements AutoCloseable {
 
     private final CompletableFuture<Connected> connected;
 
+    /** Why it could not connect, if it could not. */
+    private volatile Throwable connectFailure;
+
     private record Connected(
             RpcSystem rpcSystem, RpcService rpcService, DispatcherGateway gateway) {}
 
@@ -52,7 +59,17 @@ final class DriverDispatcherConnection implements AutoCloseable {
                             // RpcSystem.load looks for Flink's RPC system through the context
                             // class loader: Flink's own, not main()'s user-code class loader.
                             Thread.currentThread().setContextClassLoader(flinkClassLoader);
-                            return connect(configuration, endpoint, externalAddress);
+                            try {
+                                return connect(configuration, endpoint, externalAddress);
+                            } catch (Exception e) {
+                                LOG.warn(
+                                        "Could not connect to the dispatcher {} over RPC; main()'s"
+                                                + " jobs go through the cluster's REST API.",
+                                        endpoint.address(),
+                                        e);
+                                connectFailure = e;
+                                return null;
+                            }
                         },
                         ioExecutor);
     }
@@ -70,14 +87,23 @@ final class DriverDispatcherConnection implements AutoCloseable {
     }
 
     private static Connected connect(
-            Configuration configuration, DispatcherEndpoint endpoint, String externalAddress) {
+            Configuration configuration, DispatcherEndpoint endpoint, String externalAddress)
+            throws Exception {
         long start = System.nanoTime();
-        RpcSystem rpcSystem = RpcSystem.load(configuration);
+        RpcSystem rpcSystem = null;
         RpcService rpcService = null;
         try {
+            rpcSystem = RpcSystem.load(configuration);
+            // The dispatcher calls back on this port: the TaskManagers' range, which a cluster
+            // that restricts ports has opened.
             rpcService =
                     RpcUtils.createRemoteRpcService(
-                            rpcSystem, configuration, externalAddress, "0", null, Optional.empty());
+                            rpcSystem,
+                            configuration,
+                            externalAddress,
+                            configuration.get(TaskManagerOptions.RPC_PORT),
+                            null,
+                            Optional.empty());
             DispatcherGateway gateway =
                     rpcService
                             .connect(endpoint.address(), endpoint.id(), DispatcherGateway.class)
@@ -89,19 +115,27 @@ final class DriverDispatcherConnection implements AutoCloseable {
             return new Connected(rpcSystem, rpcService, gateway);
         } catch (Exception e) {
             stop(rpcSystem, rpcService);
-            throw new IllegalStateException(
-                    "Could not connect to the dispatcher " + endpoint.address() + " over RPC.", e);
+            throw e;
         }
     }
 
-    /** Waits for the connection; the first execute() of main() is the only one that waits. */
-    DispatcherGateway gateway() throws Exception {
-        return connected().gateway();
+    /**
+     * The dispatcher, once connected; empty where the connection failed. Waits: the first execute()
+     * of main() is the only one that does.
+     */
+    Optional<DispatcherGateway> gateway() throws Exception {
+        return Optional.ofNullable(connected()).map(Connected::gateway);
+    }
+
+    @VisibleForTesting
+    Optional<Throwable> connectFailure() throws Exception {
+        connected();
+        return Optional.ofNullable(connectFailure);
     }
 
     /** The RPC service's scheduler, for what the job clients schedule. */
     ScheduledExecutor scheduledExecutor() throws Exception {
-        return connected().rpcService().getScheduledExecutor();
+        return checkNotNull(connected(), "not connected").rpcService().getScheduledExecutor();
     }
 
     Executor ioExecutor() {
@@ -121,9 +155,9 @@ final class DriverDispatcherConnection implements AutoCloseable {
     public void close() {
         try {
             Connected c = connected.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            stop(c.rpcSystem(), c.rpcService());
-        } catch (ExecutionException e) {
-            // It never connected, and stopped what it had started.
+            if (c != null) {
+                stop(c.rpcSystem(), c.rpcService());
+            }
         } catch (Exception e) {
             LOG.warn("Gave up waiting for the driver's RPC connection to stop.", e);
         } finally {
@@ -131,7 +165,7 @@ final class DriverDispatcherConnection implements AutoCloseable {
         }
     }
 
-    private static void stop(RpcSystem rpcSystem, RpcService rpcService) {
+    private static void stop(@Nullable RpcSystem rpcSystem, @Nullable RpcService rpcService) {
         try {
             if (rpcService != null) {
                 rpcService.closeAsync().get();
@@ -139,7 +173,9 @@ final class DriverDispatcherConnection implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Could not stop the driver's RPC service.", e);
         } finally {
-            rpcSystem.close();
+            if (rpcSystem != null) {
+                rpcSystem.close();
+            }
         }
     }
 }

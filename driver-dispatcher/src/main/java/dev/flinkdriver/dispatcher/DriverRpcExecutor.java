@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import static org.apache.flink.util.Preconditions.checkNotNull;
@@ -31,7 +32,8 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
  * Submits a job main() runs straight to the dispatcher over RPC, the way application mode's {@code
  * EmbeddedExecutor} does from inside the JobManager: the jars go to the blob server, the plan in
  * one RPC message, and {@link DriverRpcJobClient} learns the result when the job ends. A plan too
- * large for one RPC message ({@code pekko.framesize}) goes to the REST executor instead.
+ * large for one RPC message ({@code pekko.framesize}) goes to the REST executor instead, and so
+ * does every job where the driver could not connect to the dispatcher.
  */
 final class DriverRpcExecutor implements PipelineExecutor {
 
@@ -78,8 +80,12 @@ final class DriverRpcExecutor implements PipelineExecutor {
             return restExecutor.execute(pipeline, configuration, userCodeClassloader);
         }
 
+        Optional<DispatcherGateway> connected = connection.gateway();
+        if (connected.isEmpty()) {
+            return restExecutor.execute(pipeline, configuration, userCodeClassloader);
+        }
+        DispatcherGateway gateway = connected.get();
         Duration timeout = configuration.get(ClientOptions.CLIENT_TIMEOUT);
-        DispatcherGateway gateway = connection.gateway();
         // TaskManagers reach the blob server on the JobManager's RPC host, and so does the driver:
         // the dispatcher's own answer (InetAddress.getLocalHost() for a wildcard bind) may name
         // an address other hosts cannot reach.
