@@ -1,6 +1,5 @@
 package dev.flinkdriver.dispatcher;
 
-import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.dispatcher.DispatcherGateway;
@@ -127,7 +126,7 @@ final class DriverDispatcherConnection implements AutoCloseable {
         return Optional.ofNullable(connected()).map(Connected::gateway);
     }
 
-    @VisibleForTesting
+    /** Why it could not connect, once it tried: what the driver's log says. */
     Optional<Throwable> connectFailure() throws Exception {
         connected();
         return Optional.ofNullable(connectFailure);
