@@ -27,9 +27,9 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
 
 /**
  * The driver's RPC connection to its dispatcher. A task cannot reach its TaskManager's own RPC
- * service, so the driver starts one of its own (Flink's RPC system, on an ephemeral port of the
- * TaskManager's host). That takes about a second, so it starts in the background while main()
- * builds its first job, and only the first execute() waits for it.
+ * service, so the driver starts one of its own (Flink's RPC system, on a port of the TaskManagers'
+ * range on the TaskManager's host). That takes one to two seconds, so it starts in the background
+ * while main() builds its first job, and only the first execute() waits for it.
  */
 final class DriverDispatcherConnection implements AutoCloseable {
 
