@@ -1,5 +1,10 @@
 package dev.flinkdriver.dispatcher;
 
+import dev.flinkdriver.api.DispatcherEndpoint;
+import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverJobGraphs;
+import dev.flinkdriver.api.DriverOptions;
+
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.ApplicationState;
 import org.apache.flink.api.common.JobID;
@@ -11,6 +16,7 @@ import org.apache.flink.runtime.client.ClientUtils;
 import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
 import org.apache.flink.runtime.dispatcher.DispatcherGateway;
 import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.tasks.TaskInvokable;
 import org.apache.flink.runtime.messages.Acknowledge;
 import org.apache.flink.runtime.rpc.FatalErrorHandler;
 import org.apache.flink.util.ExceptionUtils;
@@ -51,6 +57,8 @@ public final class DriverApplication extends AbstractApplication {
 
     private final ResourceProfile driverProfile;
 
+    private final Class<? extends TaskInvokable> driverTask;
+
     private final Duration startupTimeout;
 
     private final transient CompletableFuture<String> restBaseUrl;
@@ -76,8 +84,10 @@ public final class DriverApplication extends AbstractApplication {
             Configuration clusterConfiguration,
             Configuration driverConfiguration,
             CompletableFuture<String> restBaseUrl,
-            ResourceProfile driverProfile) {
+            ResourceProfile driverProfile,
+            Class<? extends TaskInvokable> driverTask) {
         super(applicationId);
+        this.driverTask = checkNotNull(driverTask);
         this.driverJobId = checkNotNull(driverJobId);
         this.name = checkNotNull(name);
         this.clusterConfiguration = checkNotNull(clusterConfiguration);
@@ -212,7 +222,8 @@ public final class DriverApplication extends AbstractApplication {
                         name,
                         driverConfiguration,
                         url,
-                        driverProfile);
+                        driverProfile,
+                        driverTask);
         // The driver submits main()'s jobs straight to this dispatcher (driver.job-submission).
         new DispatcherEndpoint(dispatcherGateway.getAddress(), dispatcherGateway.getFencingToken())
                 .writeTo(jobGraph.getJobConfiguration());
@@ -235,7 +246,7 @@ public final class DriverApplication extends AbstractApplication {
         List<PermanentBlobKey> blobKeys = jobGraph.getUserJarBlobKeys();
         if (!blobKeys.isEmpty()) {
             jobGraph.getJobConfiguration()
-                    .set(DriverOptions.JAR_BLOB_KEY, blobKeys.get(0).toString());
+                    .set(DriverInternalOptions.JAR_BLOB_KEY, blobKeys.get(0).toString());
         }
         return jobGraph;
     }

@@ -1,5 +1,10 @@
 package dev.flinkdriver.dispatcher;
 
+import dev.flinkdriver.api.DispatcherEndpoint;
+import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverOptions;
+import dev.flinkdriver.api.LivingPriority;
+
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -349,7 +354,7 @@ public class DriverDispatcher extends Dispatcher {
 
     /** How the job at its position in main() is answered; empty for jobs main() did not send. */
     private Optional<DriverJobPositions.Decision> positionDecision(ExecutionPlan plan) {
-        Integer position = plan.getJobConfiguration().get(DriverOptions.JOB_POSITION);
+        Integer position = plan.getJobConfiguration().get(DriverInternalOptions.JOB_POSITION);
         if (position == null
                 || !plan.getApplicationId().map(driverApplicationId::equals).orElse(false)) {
             return Optional.empty();
@@ -381,7 +386,7 @@ public class DriverDispatcher extends Dispatcher {
     private void onSubmissionFailed(JobID jobId, ExecutionPlan plan, Throwable failure) {
         Throwable cause = ExceptionUtils.stripCompletionException(failure);
         log.warn("Submission of job {} failed.", jobId, cause);
-        Integer position = plan.getJobConfiguration().get(DriverOptions.JOB_POSITION);
+        Integer position = plan.getJobConfiguration().get(DriverInternalOptions.JOB_POSITION);
         if (position != null) {
             positions.submissionFailed(position, jobId);
         }
@@ -537,7 +542,7 @@ public class DriverDispatcher extends Dispatcher {
     }
 
     private Optional<ApplicationID> applicationIdMarker(ExecutionPlan plan) {
-        String marker = plan.getJobConfiguration().get(DriverOptions.APPLICATION_ID);
+        String marker = plan.getJobConfiguration().get(DriverInternalOptions.APPLICATION_ID);
         if (marker == null) {
             return Optional.empty();
         }
@@ -547,7 +552,7 @@ public class DriverDispatcher extends Dispatcher {
             log.warn(
                     "Job {} has an invalid {}: {}.",
                     plan.getJobID(),
-                    DriverOptions.APPLICATION_ID.key(),
+                    DriverInternalOptions.APPLICATION_ID.key(),
                     marker);
             return Optional.empty();
         }

@@ -1,5 +1,8 @@
 package dev.flinkdriver.dispatcher;
 
+import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverOptions;
+
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
@@ -16,6 +19,7 @@ import org.apache.flink.runtime.dispatcher.JobMasterServiceLeadershipRunnerFacto
 import org.apache.flink.runtime.dispatcher.PartialDispatcherServicesWithPersistenceComponents;
 import org.apache.flink.runtime.dispatcher.cleanup.CheckpointResourcesCleanupRunnerFactory;
 import org.apache.flink.runtime.highavailability.ApplicationResult;
+import org.apache.flink.runtime.jobgraph.tasks.TaskInvokable;
 import org.apache.flink.runtime.jobmanager.HighAvailabilityMode;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.rpc.RpcService;
@@ -47,9 +51,11 @@ public class DriverDispatcherFactory implements DispatcherFactory {
 
     private final String applicationName;
 
+    private final Class<? extends TaskInvokable> driverTask;
+
     /**
      * @param driverConfiguration the configuration main() runs with, including the {@link
-     *     DriverOptions} ({@link DriverOptions#JAR} is required); {@link
+     *     DriverOptions} ({@link DriverInternalOptions#JAR} is required); {@link
      *     DriverOptions#APPLICATION_ID} fixes the application id, otherwise a random one is used
      * @param diagnostics where the outcome and progress are published for YARN
      * @param restBaseUrl to be completed by the entrypoint with the REST endpoint's base URL
@@ -57,12 +63,15 @@ public class DriverDispatcherFactory implements DispatcherFactory {
      *     only then
      * @param driverProfile resources of the driver's slot, {@link ResourceProfile#UNKNOWN} for a
      *     default slot
+     * @param driverTask the driver job's task, which runs main() in the driver's TaskManager
      */
     public DriverDispatcherFactory(
             Configuration driverConfiguration,
             DriverDiagnostics diagnostics,
             CompletableFuture<String> restBaseUrl,
-            ResourceProfile driverProfile) {
+            ResourceProfile driverProfile,
+            Class<? extends TaskInvokable> driverTask) {
+        this.driverTask = checkNotNull(driverTask);
         this.driverConfiguration = new Configuration(checkNotNull(driverConfiguration));
         this.diagnostics = checkNotNull(diagnostics);
         this.restBaseUrl = checkNotNull(restBaseUrl);
@@ -72,17 +81,10 @@ public class DriverDispatcherFactory implements DispatcherFactory {
         // one too, so it derives from the HA cluster id (the YARN application id by default).
         this.applicationId =
                 driverConfiguration
-                        .getOptional(DriverOptions.APPLICATION_ID)
+                        .getOptional(DriverInternalOptions.APPLICATION_ID)
                         .map(ApplicationID::fromHexString)
                         .orElseGet(() -> fromClusterId(driverConfiguration));
         this.applicationName = applicationName(driverConfiguration);
-    }
-
-    public DriverDispatcherFactory(
-            Configuration driverConfiguration,
-            DriverDiagnostics diagnostics,
-            CompletableFuture<String> restBaseUrl) {
-        this(driverConfiguration, diagnostics, restBaseUrl, ResourceProfile.UNKNOWN);
     }
 
     public ApplicationID getApplicationId() {
@@ -116,7 +118,7 @@ public class DriverDispatcherFactory implements DispatcherFactory {
                 new DriverRecovery(
                         applicationId,
                         getDriverJobId(),
-                        driverConfiguration.get(DriverOptions.JOBMANAGER_ATTEMPT),
+                        driverConfiguration.get(DriverInternalOptions.JOBMANAGER_ATTEMPT),
                         recoveredJobs,
                         recoveredDirtyJobResults);
         DriverApplication driverApplication =
@@ -127,7 +129,8 @@ public class DriverDispatcherFactory implements DispatcherFactory {
                         clusterConfiguration,
                         driverConfiguration,
                         restBaseUrl,
-                        driverProfile);
+                        driverProfile,
+                        driverTask);
         return new DriverDispatcher(
                 rpcService,
                 fencingToken,
@@ -143,7 +146,7 @@ public class DriverDispatcherFactory implements DispatcherFactory {
                 diagnostics,
                 clusterConfiguration.get(RpcOptions.ASK_TIMEOUT_DURATION),
                 recovery,
-                driverConfiguration.get(DriverOptions.JOBMANAGER_ATTEMPT));
+                driverConfiguration.get(DriverInternalOptions.JOBMANAGER_ATTEMPT));
     }
 
     /** Derived from the HA cluster id when high availability is on, else random. */

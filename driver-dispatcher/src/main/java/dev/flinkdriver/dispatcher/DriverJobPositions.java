@@ -1,5 +1,7 @@
 package dev.flinkdriver.dispatcher;
 
+import dev.flinkdriver.api.DriverJobIds;
+
 import org.apache.flink.api.common.JobID;
 
 import javax.annotation.Nullable;

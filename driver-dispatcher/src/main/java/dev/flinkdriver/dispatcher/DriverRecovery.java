@@ -1,5 +1,9 @@
 package dev.flinkdriver.dispatcher;
 
+import dev.flinkdriver.api.DispatcherEndpoint;
+import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverJobIds;
+
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
@@ -117,7 +121,8 @@ final class DriverRecovery {
                 .ifPresent(
                         plan -> {
                             Configuration configuration = plan.getJobConfiguration();
-                            configuration.set(DriverOptions.JOBMANAGER_ATTEMPT, jobManagerAttempt);
+                            configuration.set(
+                                    DriverInternalOptions.JOBMANAGER_ATTEMPT, jobManagerAttempt);
                             dispatcher.writeTo(configuration);
                         });
     }

@@ -1,5 +1,7 @@
 package dev.flinkdriver.dispatcher;
 
+import dev.flinkdriver.api.LivingPriority;
+
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 

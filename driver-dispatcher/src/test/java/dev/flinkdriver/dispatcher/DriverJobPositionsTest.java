@@ -1,5 +1,6 @@
 package dev.flinkdriver.dispatcher;
 
+import dev.flinkdriver.api.DriverJobIds;
 import dev.flinkdriver.dispatcher.DriverJobPositions.Answer;
 
 import org.apache.flink.api.common.ApplicationID;

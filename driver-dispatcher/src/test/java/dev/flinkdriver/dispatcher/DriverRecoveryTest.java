@@ -1,5 +1,9 @@
 package dev.flinkdriver.dispatcher;
 
+import dev.flinkdriver.api.DispatcherEndpoint;
+import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverJobIds;
+
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -91,7 +95,7 @@ class DriverRecoveryTest {
     @Test
     void theRecoveredDriverJobLearnsWhichJobManagerAndDispatcherRunIt() {
         JobGraph driverPlan = plan(driver, app);
-        driverPlan.getJobConfiguration().set(DriverOptions.JOBMANAGER_ATTEMPT, 1);
+        driverPlan.getJobConfiguration().set(DriverInternalOptions.JOBMANAGER_ATTEMPT, 1);
         new DispatcherEndpoint(
                         "pekko.tcp://flink@first:6123/user/rpc/dispatcher_0",
                         DispatcherId.generate())
@@ -105,7 +109,7 @@ class DriverRecoveryTest {
                         DispatcherId.generate());
         recovery.markDriverJob(secondDispatcher);
 
-        assertThat(driverPlan.getJobConfiguration().get(DriverOptions.JOBMANAGER_ATTEMPT))
+        assertThat(driverPlan.getJobConfiguration().get(DriverInternalOptions.JOBMANAGER_ATTEMPT))
                 .isEqualTo(2);
         assertThat(DispatcherEndpoint.readFrom(driverPlan.getJobConfiguration()))
                 .as("the restarted driver submits to the new leader, with its fencing token")

@@ -86,7 +86,7 @@ class ExistingClusterIT {
         runScenarios(restUrl, "-m", rest.getHost() + ":" + rest.getPort());
         // Still up.
         assertThat(FlinkRest.get(restUrl, "/overview").get("taskmanagers").asInt()).isEqualTo(1);
-        // lib/ has the driver-dispatcher jar too; the driver's classes came from the job's jar.
+        // lib/ has the driver-task jar too; the driver's classes came from the job's jar.
         assertThat(Files.readString(standaloneDir.resolve("taskmanager.log")))
                 .containsPattern("Driver code loaded from file:\\S*/blob_p-");
     }

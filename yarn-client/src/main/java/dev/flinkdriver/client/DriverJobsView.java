@@ -1,7 +1,7 @@
 package dev.flinkdriver.client;
 
-import dev.flinkdriver.dispatcher.DriverJobDecorator;
-import dev.flinkdriver.dispatcher.LivingPriority;
+import dev.flinkdriver.api.LivingPriority;
+import dev.flinkdriver.driver.DriverJobDecorator;
 import dev.flinkdriver.entrypoint.DriverApplicationIds;
 
 import org.apache.flink.api.common.JobID;

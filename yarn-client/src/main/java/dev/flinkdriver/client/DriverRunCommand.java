@@ -1,6 +1,7 @@
 package dev.flinkdriver.client;
 
-import dev.flinkdriver.dispatcher.DriverOptions;
+import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverOptions;
 
 import org.apache.flink.client.cli.CliArgsException;
 import org.apache.flink.client.cli.CliFrontend;
@@ -287,7 +288,7 @@ final class DriverRunCommand {
                 ApplicationArchive.create(workDir.resolve("tmp"), jar, libJars);
         try {
             effective.set(DriverOptions.MAIN_CLASS, mainClass);
-            effective.set(DriverOptions.JAR, archive.jarInContainer());
+            effective.set(DriverInternalOptions.JAR, archive.jarInContainer());
             effective.set(DriverOptions.LIB_JARS, archive.libJarsInContainer());
             effective.set(DriverOptions.PROGRAM_ARGS, programArgs);
             effective.set(DeploymentOptionsInternal.CONF_DIR, confDir);

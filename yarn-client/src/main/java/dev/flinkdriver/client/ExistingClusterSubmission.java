@@ -1,10 +1,12 @@
 package dev.flinkdriver.client;
 
-import dev.flinkdriver.dispatcher.DriverInvokable;
-import dev.flinkdriver.dispatcher.DriverJobGraphs;
-import dev.flinkdriver.dispatcher.DriverOptions;
+import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverJobGraphs;
+import dev.flinkdriver.api.DriverOptions;
+import dev.flinkdriver.driver.DriverInvokable;
 import dev.flinkdriver.resources.DriverResourceOptions;
 import dev.flinkdriver.resources.DriverResources;
+import dev.flinkdriver.sql.SqlScriptDriver;
 
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
@@ -30,6 +32,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -39,8 +42,8 @@ import java.util.concurrent.TimeUnit;
  * any Flink 2.3 REST endpoint) and returns; the cluster keeps running when the application ends.
  *
  * <p>Such a cluster has no DriverDispatcher, so the driver brings its own code and bookkeeping: the
- * driver-dispatcher jar travels as a job jar (Flink's child-first class loading takes {@code
- * dev.flinkdriver} classes from it even where the cluster's lib/ has a copy), and {@link
+ * driver-task and driver-api jars travel as job jars (Flink's child-first class loading takes
+ * {@code dev.flinkdriver} classes from it even where the cluster's lib/ has a copy), and {@link
  * DriverOptions#MANAGE_JOBS} makes the driver task cancel its jobs when main() fails, and cancel
  * its DAEMON jobs once main() and its NORMAL jobs have ended. The cluster's slots are what they
  * are: the driver runs in a default slot, whatever the driver resource options say.
@@ -78,11 +81,11 @@ final class ExistingClusterSubmission {
         driver.removeConfig(YarnConfigOptions.APPLICATION_ID);
         driver.set(DriverOptions.MAIN_CLASS, mainClass);
         // As URIs: the REST client uploads the job's jars from local files named by URI.
-        driver.set(DriverOptions.JAR, jar.toUri().toString());
+        driver.set(DriverInternalOptions.JAR, jar.toUri().toString());
         driver.set(
                 DriverOptions.LIB_JARS, libJars.stream().map(p -> p.toUri().toString()).toList());
         driver.set(DriverOptions.PROGRAM_ARGS, programArgs);
-        driver.set(DriverOptions.MANAGE_JOBS, true);
+        driver.set(DriverInternalOptions.MANAGE_JOBS, true);
         String name =
                 driver.getOptional(DriverOptions.APPLICATION_NAME)
                         .orElse("Flink Driver: " + mainClass);
@@ -95,9 +98,17 @@ final class ExistingClusterSubmission {
         JobID driverJobId = JobID.fromHexString(applicationId.toHexString());
         JobGraph jobGraph =
                 DriverJobGraphs.create(
-                        driverJobId, applicationId, name, driver, restUrl, ResourceProfile.UNKNOWN);
+                        driverJobId,
+                        applicationId,
+                        name,
+                        driver,
+                        restUrl,
+                        ResourceProfile.UNKNOWN,
+                        DriverInvokable.class);
         // The driver's code travels with the job: the cluster need not be a flink-driver one.
-        jobGraph.addJar(new org.apache.flink.core.fs.Path(driverJar().toUri()));
+        for (Path driverJar : driverJars(mainClass)) {
+            jobGraph.addJar(new org.apache.flink.core.fs.Path(driverJar.toUri()));
+        }
 
         Configuration clientConfig = new Configuration(effective);
         clientConfig.set(RestOptions.ADDRESS, rest.getHost());
@@ -223,9 +234,21 @@ final class ExistingClusterSubmission {
         return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    /** The jar holding the driver's code (DriverInvokable and what it runs). */
-    private static Path driverJar() throws Exception {
-        return Path.of(
-                DriverInvokable.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    /**
+     * The jars of the driver's code: the driver task and the contract it shares with the
+     * JobManager, and the SQL script driver for a SQL script. Never the JobManager's side.
+     */
+    static List<Path> driverJars(String mainClass) throws Exception {
+        List<Path> jars = new ArrayList<>();
+        jars.add(codeSource(DriverInvokable.class));
+        jars.add(codeSource(DriverOptions.class));
+        if (mainClass.equals(SqlScriptDriver.class.getName())) {
+            jars.add(codeSource(SqlScriptDriver.class));
+        }
+        return jars;
+    }
+
+    private static Path codeSource(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

@@ -1,6 +1,6 @@
 package dev.flinkdriver.client;
 
-import dev.flinkdriver.dispatcher.LivingPriority;
+import dev.flinkdriver.api.LivingPriority;
 import dev.flinkdriver.entrypoint.DriverApplicationIds;
 
 import org.apache.flink.api.common.JobID;

@@ -1,8 +1,10 @@
 package dev.flinkdriver.entrypoint;
 
+import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverOptions;
 import dev.flinkdriver.dispatcher.DriverDiagnostics;
 import dev.flinkdriver.dispatcher.DriverDispatcherFactory;
-import dev.flinkdriver.dispatcher.DriverOptions;
+import dev.flinkdriver.driver.DriverInvokable;
 import dev.flinkdriver.resources.DriverResourceOptions;
 import dev.flinkdriver.resources.DriverResources;
 
@@ -64,7 +66,8 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
                                 driverConfiguration(configuration),
                                 diagnostics,
                                 restBaseUrl,
-                                DriverResources.fromConfiguration(configuration).slotProfile())),
+                                DriverResources.fromConfiguration(configuration).slotProfile(),
+                                DriverInvokable.class)),
                 new DriverYarnResourceManagerFactory(diagnostics, restBaseUrl),
                 SessionRestEndpointFactory.INSTANCE);
     }
@@ -73,8 +76,8 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
     private Configuration driverConfiguration(Configuration configuration) {
         Configuration driver = new Configuration(configuration);
         driver.set(
-                DriverOptions.JAR,
-                workingDirectory.resolve(configuration.get(DriverOptions.JAR)).toString());
+                DriverInternalOptions.JAR,
+                workingDirectory.resolve(configuration.get(DriverInternalOptions.JAR)).toString());
         List<String> libJars =
                 configuration.get(DriverOptions.LIB_JARS).stream()
                         .map(j -> workingDirectory.resolve(j).toString())
@@ -99,13 +102,14 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
 
     /** The driver's Flink application id follows from its YARN id, unless configured. */
     static Configuration withApplicationId(Configuration configuration, Map<String, String> env) {
-        if (!configuration.contains(DriverOptions.APPLICATION_ID)) {
+        if (!configuration.contains(DriverInternalOptions.APPLICATION_ID)) {
             DriverApplicationIds.yarnApplicationOf(env)
                     .map(DriverApplicationIds::of)
                     .ifPresent(
                             id ->
                                     configuration.set(
-                                            DriverOptions.APPLICATION_ID, id.toHexString()));
+                                            DriverInternalOptions.APPLICATION_ID,
+                                            id.toHexString()));
         }
         return configuration;
     }
@@ -154,7 +158,7 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
         if (ClosingAttempt.endIfAttemptsSpent(configuration, env, attempt)) {
             System.exit(0);
         }
-        configuration.set(DriverOptions.JOBMANAGER_ATTEMPT, attempt);
+        configuration.set(DriverInternalOptions.JOBMANAGER_ATTEMPT, attempt);
         ClusterEntrypoint.runClusterEntrypoint(
                 new YarnDriverClusterEntrypoint(
                         withApplicationId(withPrewarmedTaskManagers(configuration), env),

@@ -1,10 +1,12 @@
 package dev.flinkdriver.entrypoint;
 
+import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.dispatcher.DriverDiagnostics;
 import dev.flinkdriver.dispatcher.DriverDispatcherFactory;
-import dev.flinkdriver.dispatcher.DriverOptions;
+import dev.flinkdriver.driver.DriverInvokable;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 
@@ -28,7 +30,11 @@ class DriverApplicationIdsTest {
 
         DriverDispatcherFactory factory =
                 new DriverDispatcherFactory(
-                        amConfiguration, new DriverDiagnostics(), new CompletableFuture<>());
+                        amConfiguration,
+                        new DriverDiagnostics(),
+                        new CompletableFuture<>(),
+                        ResourceProfile.UNKNOWN,
+                        DriverInvokable.class);
 
         assertThat(factory.getApplicationId()).isEqualTo(DriverApplicationIds.of(YARN_ID));
         assertThat(factory.getDriverJobId()).isEqualTo(DriverApplicationIds.driverJobOf(YARN_ID));
@@ -37,14 +43,14 @@ class DriverApplicationIdsTest {
     @Test
     void aConfiguredApplicationIdStays() {
         Configuration configured = new Configuration();
-        configured.set(DriverOptions.APPLICATION_ID, "00000000000000000000000000000007");
+        configured.set(DriverInternalOptions.APPLICATION_ID, "00000000000000000000000000000007");
 
         Configuration amConfiguration =
                 YarnDriverClusterEntrypoint.withApplicationId(
                         configured,
                         Map.of("CONTAINER_ID", "container_1764460000000_0042_01_000001"));
 
-        assertThat(amConfiguration.get(DriverOptions.APPLICATION_ID))
+        assertThat(amConfiguration.get(DriverInternalOptions.APPLICATION_ID))
                 .isEqualTo("00000000000000000000000000000007");
     }
 

@@ -1,7 +1,7 @@
 package dev.flinkdriver.it.apps;
 
-import dev.flinkdriver.dispatcher.DriverOptions;
-import dev.flinkdriver.dispatcher.LivingPriority;
+import dev.flinkdriver.api.DriverOptions;
+import dev.flinkdriver.api.LivingPriority;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
