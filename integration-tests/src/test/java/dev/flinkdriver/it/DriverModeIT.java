@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +23,11 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,12 +39,15 @@ class DriverModeIT {
 
     private static final Duration APP_TIMEOUT = Duration.ofMinutes(3);
 
+    /** A line of WordCount's output: {@code (word,count)}. */
+    private static final Pattern COUNT = Pattern.compile("\\((\\w+),(\\d+)\\)");
+
     @Test
     void multiJobExampleRunsInTheClusterAfterTheClientExited() throws Exception {
         Path output = TestPaths.itDir().resolve("multi-job-" + System.nanoTime());
         Path exampleJar = TestPaths.distDir().resolve("examples/multi-job-example.jar");
 
-        int before = driverApplications().size();
+        long since = System.currentTimeMillis();
         // Bare -D between dynamic properties, in any order.
         FlinkDriverCommand.Result submit =
                 FlinkDriverCommand.run(
@@ -55,7 +63,13 @@ class DriverModeIT {
 
         Instant clientReturned = Instant.now();
         assertThat(submit.exitCode()).as(submit.stderr()).isZero();
-        assertThat(driverApplications()).as("exactly one YARN application").hasSize(before + 1);
+        assertThat(
+                        TestYarn.get()
+                                .applicationsNamedSince(
+                                        "Flink Driver: dev.flinkdriver.examples.MultiJobExample",
+                                        since))
+                .as("exactly one YARN application")
+                .hasSize(1);
         assertThat(submit.stdout())
                 .contains("Tracking URL: http")
                 .contains("flink-driver status application_");
@@ -91,7 +105,7 @@ class DriverModeIT {
         assertThat(finishedAt(log, "it-multi: word-count"))
                 .as("the client returned before the first user job finished")
                 .isAfter(clientReturned);
-        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
+        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofSeconds(60));
     }
 
     @Test
@@ -108,7 +122,7 @@ class DriverModeIT {
                 .contains("1 cancelled")
                 .as("main() throwing is the program's own failure: no driver restart")
                 .contains("driver restarted 0 times");
-        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
+        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofSeconds(60));
     }
 
     @Test
@@ -119,9 +133,14 @@ class DriverModeIT {
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
         assertThat(end.getDiagnostics()).contains("1 jobs finished").contains("1 cancelled");
-        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
+        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofSeconds(60));
     }
 
+    /**
+     * Also proves the platform: Flink's own program from the assembled distribution runs on the
+     * test YARN and the application gives back its containers. (A plain Flink session from the
+     * distribution, deployed with Flink's own YarnClusterDescriptor, is ExistingClusterIT's.)
+     */
     @Test
     void flinksOwnWordCountRunsInDriverMode() throws Exception {
         Path output = TestPaths.itDir().resolve("driver-wordcount-" + System.nanoTime());
@@ -135,9 +154,47 @@ class DriverModeIT {
                         "--output",
                         output.toString());
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getYarnApplicationState()).isEqualTo(YarnApplicationState.FINISHED);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
-        assertThat(FlinkOnYarnPlatformIT.readCounts(output))
-                .isEqualTo(FlinkOnYarnPlatformIT.expectedCounts());
+        assertThat(readCounts(output)).isEqualTo(expectedCounts());
+        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofSeconds(60));
+    }
+
+    /** The counts WordCount must produce for its built-in text, tokenised as it does. */
+    private static Map<String, Integer> expectedCounts() throws Exception {
+        try (URLClassLoader cl =
+                new URLClassLoader(new URL[] {TestPaths.flinkExamplesJar().toUri().toURL()})) {
+            String[] text =
+                    (String[])
+                            cl.loadClass(
+                                            "org.apache.flink.streaming.examples.wordcount.util.WordCountData")
+                                    .getField("WORDS")
+                                    .get(null);
+            Map<String, Integer> counts = new TreeMap<>();
+            for (String line : text) {
+                for (String token : line.toLowerCase().split("\\W+")) {
+                    if (!token.isEmpty()) {
+                        counts.merge(token, 1, Integer::sum);
+                    }
+                }
+            }
+            return counts;
+        }
+    }
+
+    private static Map<String, Integer> readCounts(Path output) throws Exception {
+        Map<String, Integer> counts = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(output)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    Matcher m = COUNT.matcher(line);
+                    if (m.matches()) {
+                        counts.merge(m.group(1), Integer.parseInt(m.group(2)), Math::max);
+                    }
+                }
+            }
+        }
+        return counts;
     }
 
     /**
@@ -164,11 +221,7 @@ class DriverModeIT {
                 .containsPattern(
                         "Job 'it-plans: large-plan' \\(\\w+\\): its plan of \\d+ bytes is too"
                                 + " large for one RPC message");
-        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
-    }
-
-    private static List<ApplicationReport> driverApplications() throws Exception {
-        return TestYarn.get().yarnClient().getApplications(null, null, Set.of("flink-driver"));
+        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofSeconds(60));
     }
 
     /** When the JobManager log says the job FINISHED, or null. */
