@@ -1,7 +1,5 @@
 package dev.flinkdriver.it;
 
-import dev.flinkdriver.it.apps.DaemonJobApp;
-import dev.flinkdriver.it.apps.FailingMainApp;
 import dev.flinkdriver.it.apps.LargePlanApp;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -32,7 +30,11 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Driver mode as a user runs it: {@code bin/flink-driver run -D ...} against a real YARN. */
+/**
+ * Driver mode as a user runs it: {@code bin/flink-driver run -D ...} against a real YARN. A main()
+ * that throws is HistoryIT's failed application; DAEMON jobs cancelled once the NORMAL ones ended
+ * are asserted by DriverFailoverIT (the driver lost while job 3 runs) and ExistingClusterIT.
+ */
 @ExtendWith(TestYarn.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DriverModeIT {
@@ -105,34 +107,6 @@ class DriverModeIT {
         assertThat(finishedAt(log, "it-multi: word-count"))
                 .as("the client returned before the first user job finished")
                 .isAfter(clientReturned);
-        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofSeconds(60));
-    }
-
-    @Test
-    void failingMainFailsTheApplicationWithItsCauseInTheDiagnostics() throws Exception {
-        ApplicationId id =
-                FlinkDriverCommand.submitDriver(TestJars.jarOf(FailingMainApp.class).toString());
-
-        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
-        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
-        assertThat(end.getDiagnostics())
-                .contains("java.lang.IllegalStateException")
-                .contains("main() gave up after its first job")
-                .contains("1 jobs finished")
-                .contains("1 cancelled")
-                .as("main() throwing is the program's own failure: no driver restart")
-                .contains("driver restarted 0 times");
-        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofSeconds(60));
-    }
-
-    @Test
-    void daemonJobsAreCancelledWhenTheLastNormalJobEnds() throws Exception {
-        ApplicationId id =
-                FlinkDriverCommand.submitDriver(TestJars.jarOf(DaemonJobApp.class).toString());
-
-        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
-        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
-        assertThat(end.getDiagnostics()).contains("1 jobs finished").contains("1 cancelled");
         TestYarn.get().awaitNothingLeftRunning(id, Duration.ofSeconds(60));
     }
 

@@ -155,6 +155,13 @@ class HistoryIT {
         String id = appId.toString();
         ApplicationReport end = awaitEnd(appId);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
+        assertThat(end.getDiagnostics())
+                .contains("java.lang.IllegalStateException")
+                .contains(HistoryApp.FAILURE)
+                .contains("1 jobs finished")
+                .contains("1 cancelled")
+                .as("main() throwing is the program's own failure: no driver restart")
+                .contains("driver restarted 0 times");
 
         FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id);
         assertThat(status.exitCode()).as(status.stderr()).isZero();
@@ -195,6 +202,7 @@ class HistoryIT {
         FlinkDriverCommand.Result gone = FlinkDriverCommand.run("logs", id, "--stderr");
         assertThat(gone.exitCode()).as(gone.stdout() + gone.stderr()).isEqualTo(2);
         assertOneLine(gone, "YARN no longer has taskmanager.out of container");
+        TestYarn.get().awaitNothingLeftRunning(appId, Duration.ofSeconds(60));
     }
 
     @Test
