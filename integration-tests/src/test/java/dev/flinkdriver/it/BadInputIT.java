@@ -1,5 +1,7 @@
 package dev.flinkdriver.it;
 
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -10,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +28,18 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 @ExtendWith(TestYarn.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BadInputIT {
+
+    /** The name of the application a {@code run} of the multi-job example would start. */
+    private static final String EXAMPLE_APPLICATION =
+            "Flink Driver: dev.flinkdriver.examples.MultiJobExample";
+
+    private static final Set<YarnApplicationState> LIVE =
+            EnumSet.of(
+                    YarnApplicationState.NEW,
+                    YarnApplicationState.NEW_SAVING,
+                    YarnApplicationState.SUBMITTED,
+                    YarnApplicationState.ACCEPTED,
+                    YarnApplicationState.RUNNING);
 
     private static Path unreachableYarnConf;
 
@@ -107,6 +122,7 @@ class BadInputIT {
     void oneLineDocumentedExitCodeNothingLeftBehind(
             String mistake, int exitCode, String message, List<String> command) throws Exception {
         Set<Path> staging = StagingFiles.snapshot();
+        long since = System.currentTimeMillis();
         Path hadoopConf = TestYarn.get().hadoopConfDir();
         List<String> args = new ArrayList<>();
         for (String a : command) {
@@ -122,9 +138,9 @@ class BadInputIT {
         assertThat(r.exitCode()).as("exit code; stderr: %s", r.stderr()).isEqualTo(exitCode);
         assertThat(r.stderr().strip().lines()).as("stderr").hasSize(1);
         assertThat(r.stderr()).startsWith("flink-driver: ").contains(message);
-        assertThat(TestYarn.get().liveApplications())
+        assertThat(TestYarn.get().applicationsNamedSince(EXAMPLE_APPLICATION, since))
                 .as("applications left NEW/ACCEPTED/RUNNING")
-                .isEmpty();
+                .noneMatch(app -> LIVE.contains(app.getYarnApplicationState()));
         assertThat(StagingFiles.newSince(staging)).as("staging files left").isEmpty();
     }
 }
