@@ -40,7 +40,7 @@ final class LibShipping {
                 // Flink wants the staging directory on the file system of the provided libs.
                 effective.set(
                         YarnConfigOptions.STAGING_DIRECTORY,
-                        LocalYarnSite.uri(workDir.resolve("staging")));
+                        LocalYarnSite.uri(StagingDirectory.localRoot(workDir)));
             }
         }
     }
