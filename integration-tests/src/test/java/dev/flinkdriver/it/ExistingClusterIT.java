@@ -1,5 +1,6 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.driver.DriverProgramRunner;
 import dev.flinkdriver.it.apps.DaemonJobApp;
 import dev.flinkdriver.it.apps.FailingMainApp;
 import dev.flinkdriver.it.apps.UnrelatedEndlessApp;
@@ -88,7 +89,10 @@ class ExistingClusterIT {
         assertThat(FlinkRest.get(restUrl, "/overview").get("taskmanagers").asInt()).isEqualTo(1);
         // lib/ has the driver-task jar too; the driver's classes came from the job's jar.
         assertThat(Files.readString(standaloneDir.resolve("taskmanager.log")))
-                .containsPattern("Driver code loaded from file:\\S*/blob_p-");
+                .containsPattern(
+                        LogLines.pattern(
+                                DriverProgramRunner.DRIVER_CODE_LOADED_FROM,
+                                "file:\\S*/blob_p-\\S*"));
     }
 
     @Test
