@@ -95,7 +95,9 @@ class ExistingClusterIT {
     void standaloneSessionCluster() throws Exception {
         String restUrl = startStandaloneCluster();
         URI rest = URI.create(restUrl);
-        runScenarios(restUrl, "-m", rest.getHost() + ":" + rest.getPort());
+        String address = rest.getHost() + ":" + rest.getPort();
+        runScenarios(restUrl, "-m", address);
+        runSqlScript(restUrl, "-m", address);
         // Still up.
         assertThat(FlinkRest.get(restUrl, "/overview").get("taskmanagers").asInt()).isEqualTo(1);
         for (String process : List.of("jobmanager", "taskmanager")) {
@@ -105,6 +107,10 @@ class ExistingClusterIT {
         // The driver's classes came from the job's jars: the cluster has none.
         assertThat(Files.readString(standaloneDir.resolve("taskmanager.log")))
                 .containsPattern("Driver code loaded from file:\\S*/blob_p-");
+        // The SQL script's query printed its rows where main() prints: the TaskManager's stdout.
+        assertThat(Files.readString(standaloneDir.resolve("taskmanager.out")))
+                .contains("Flink SQL [orders.sql:6]> INSERT INTO totals")
+                .containsPattern("\\| +apple \\| +2 \\|");
     }
 
     @Test
@@ -154,6 +160,8 @@ class ExistingClusterIT {
                     logs.addAll(processLogs(appId, "taskmanager.log"));
                     assertThat(logs).hasSizeGreaterThan(1);
                     logs.forEach(ExistingClusterIT::assertPlainClassPath);
+                    assertThat(String.join("\n", processLogs(appId, "taskmanager.log")))
+                            .containsPattern("Driver code loaded from file:\\S*/blob_p-");
                     assertThat(
                                     yarn.yarnClient()
                                             .getApplicationReport(appId)
@@ -222,6 +230,50 @@ class ExistingClusterIT {
             client.cancel(unrelated).get(60, TimeUnit.SECONDS);
         }
         awaitState(restUrl, unrelated, "CANCELED", Duration.ofSeconds(60));
+    }
+
+    /**
+     * A SQL script as the driver: the SQL driver's jar travels with the driver job, the script in
+     * its launcher jar, and the planner comes from the cluster's lib/ as in Flink's distribution.
+     */
+    private static void runSqlScript(String restUrl, String... clusterArgs) throws Exception {
+        Path dir = Files.createDirectories(TestPaths.itDir().resolve("sql-" + System.nanoTime()));
+        Path script = dir.resolve("orders.sql");
+        Files.writeString(
+                script,
+                String.join(
+                        "\n",
+                        "SET 'execution.runtime-mode' = 'batch';",
+                        "CREATE TEMPORARY VIEW orders AS SELECT * FROM (VALUES",
+                        "  (1, 'apple', 3), (2, 'pear', 5), (3, 'apple', 4)",
+                        ") AS t(id, product, amount);",
+                        "CREATE TABLE totals (product STRING, total INT) WITH ('connector' ="
+                                + " 'filesystem', 'path' = '"
+                                + dir.resolve("totals")
+                                + "', 'format' = 'csv');",
+                        "INSERT INTO totals SELECT product, SUM(amount) FROM orders GROUP BY"
+                                + " product;",
+                        "SELECT product, COUNT(*) AS orders_of_product FROM orders GROUP BY"
+                                + " product;",
+                        ""));
+        List<String> args = new ArrayList<>(List.of("run", "-D"));
+        args.addAll(List.of(clusterArgs));
+        args.addAll(List.of("--sql", script.toString()));
+        FlinkDriverCommand.Result r = FlinkDriverCommand.run(args.toArray(new String[0]));
+        assertThat(r.exitCode()).as("stdout: %s\nstderr: %s", r.stdout(), r.stderr()).isZero();
+        String driver = driverJobId(r);
+        awaitState(restUrl, driver, "FINISHED", Duration.ofSeconds(240));
+        assertThat(FlinkRest.get(restUrl, "/jobs/" + driver).get("name").asText())
+                .isEqualTo("Flink Driver: orders.sql");
+        String prefix = "Flink Driver: orders.sql: ";
+        Map<String, String> jobs = awaitTerminalJobsNamed(restUrl, prefix, 2);
+        assertThat(jobs)
+                .hasSize(2)
+                .containsEntry(
+                        prefix + "insert-into_default_catalog.default_database.totals", "FINISHED")
+                .allSatisfy((name, state) -> assertThat(state).isEqualTo("FINISHED"));
+        assertThat(SqlDriverIT.rows(dir.resolve("totals")))
+                .containsExactlyInAnyOrder("apple,7", "pear,5");
     }
 
     private static FlinkDriverCommand.Result runDriver(Class<?> app, String... clusterArgs)
