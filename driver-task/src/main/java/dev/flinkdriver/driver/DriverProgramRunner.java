@@ -1,8 +1,8 @@
 package dev.flinkdriver.driver;
 
-import dev.flinkdriver.api.DispatcherEndpoint;
 import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.api.DriverJobGraphs;
+import dev.flinkdriver.api.DriverJobMarkers;
 import dev.flinkdriver.api.DriverOptions;
 import dev.flinkdriver.api.DriverRestartStrategy;
 
@@ -42,6 +42,12 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
 public final class DriverProgramRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverProgramRunner.class);
+
+    /**
+     * Logged on a cluster other than a driver cluster: where the driver's code came from.
+     * ExistingClusterIT reads it.
+     */
+    public static final String DRIVER_CODE_LOADED_FROM = "Driver code loaded from {}.";
 
     /** Bound of one status request to the cluster, on a cluster without DriverDispatcher. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -97,10 +103,12 @@ public final class DriverProgramRunner {
 
         Configuration configuration = programConfiguration();
         ApplicationID applicationId =
-                ApplicationID.fromHexString(
-                        required(
-                                driverJobConfiguration,
-                                DriverInternalOptions.APPLICATION_ID.key()));
+                DriverJobMarkers.applicationId(driverJobConfiguration)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                DriverInternalOptions.APPLICATION_ID.key()
+                                                        + " is not set in the driver job."));
         DriverJobDecorator decorator =
                 new DriverJobDecorator(
                         driverJobConfiguration
@@ -108,7 +116,7 @@ public final class DriverProgramRunner {
                                 .orElse(""),
                         applicationId,
                         // Set on the driver job by the JobManager that submitted or recovered it.
-                        driverJobConfiguration.get(DriverInternalOptions.JOBMANAGER_ATTEMPT),
+                        DriverJobMarkers.jobManagerAttempt(driverJobConfiguration),
                         driverAttempt);
 
         try (DriverDispatcherConnection connection = openConnection(configuration);
@@ -155,7 +163,7 @@ public final class DriverProgramRunner {
             // Any other cluster: the driver follows the jobs main() submits itself. Its code came
             // with the job (child-first from the job's jars, even where lib/ has a copy).
             LOG.info(
-                    "Driver code loaded from {}.",
+                    DRIVER_CODE_LOADED_FROM,
                     DriverProgramRunner.class.getProtectionDomain().getCodeSource().getLocation());
             DriverJobTracker jobs = new DriverJobTracker(REQUEST_TIMEOUT, CANCEL_TIMEOUT);
             try {
@@ -192,7 +200,7 @@ public final class DriverProgramRunner {
                 || driverJobConfiguration.get(DriverInternalOptions.MANAGE_JOBS)) {
             return null;
         }
-        return DispatcherEndpoint.readFrom(driverJobConfiguration)
+        return DriverJobMarkers.dispatcher(driverJobConfiguration)
                 .map(
                         endpoint ->
                                 DriverDispatcherConnection.open(

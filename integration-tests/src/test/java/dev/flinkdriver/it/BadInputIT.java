@@ -1,6 +1,6 @@
 package dev.flinkdriver.it;
 
-import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import dev.flinkdriver.client.YarnApplicationStates;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -12,7 +12,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -32,14 +31,6 @@ class BadInputIT {
     /** The name of the application a {@code run} of the multi-job example would start. */
     private static final String EXAMPLE_APPLICATION =
             "Flink Driver: dev.flinkdriver.examples.MultiJobExample";
-
-    private static final Set<YarnApplicationState> LIVE =
-            EnumSet.of(
-                    YarnApplicationState.NEW,
-                    YarnApplicationState.NEW_SAVING,
-                    YarnApplicationState.SUBMITTED,
-                    YarnApplicationState.ACCEPTED,
-                    YarnApplicationState.RUNNING);
 
     private static Path unreachableYarnConf;
 
@@ -140,7 +131,7 @@ class BadInputIT {
         assertThat(r.stderr()).startsWith("flink-driver: ").contains(message);
         assertThat(TestYarn.get().applicationsNamedSince(EXAMPLE_APPLICATION, since))
                 .as("applications left NEW/ACCEPTED/RUNNING")
-                .noneMatch(app -> LIVE.contains(app.getYarnApplicationState()));
+                .allMatch(YarnApplicationStates::isFinal);
         assertThat(StagingFiles.newSince(staging)).as("staging files left").isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.api.DriverDiagnosticsFormat;
 import dev.flinkdriver.entrypoint.DriverApplicationIds;
 import dev.flinkdriver.it.apps.HistoryApp;
 
@@ -161,7 +162,7 @@ class HistoryIT {
                 .contains("1 jobs finished")
                 .contains("1 cancelled")
                 .as("main() throwing is the program's own failure: no driver restart")
-                .contains("driver restarted 0 times");
+                .contains(DriverDiagnosticsFormat.driverRestarts(0));
 
         FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id);
         assertThat(status.exitCode()).as(status.stderr()).isZero();

@@ -1,7 +1,10 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.api.DriverDiagnosticsFormat;
 import dev.flinkdriver.it.apps.CheckpointedCountersApp;
 import dev.flinkdriver.it.apps.FailoverApp;
+
+import org.apache.flink.runtime.resourcemanager.slotmanager.DriverAwareResourceAllocationStrategy;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -59,7 +62,7 @@ class JobManagerFailoverIT {
         assertThat(end.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(2);
         assertThat(end.getDiagnostics())
                 .contains("4 jobs finished, 0 failed, 0 cancelled")
-                .contains("JobManager failed over 1 time");
+                .contains(DriverDiagnosticsFormat.jobManagerFailovers(1));
         assertThat(taskRuns(dir))
                 .as("jobs 1-2 ran once, 3-4 once in the second attempt")
                 .isEqualTo(Map.of(1, 1L, 2, 1L, 3, 1L, 4, 1L));
@@ -120,12 +123,18 @@ class JobManagerFailoverIT {
         assertThat(jobManagerLog(id, 1))
                 .as("the first JobManager's log")
                 .content()
-                .contains("Planning a driver TaskManager");
+                .contains(
+                        LogLines.prefix(
+                                DriverAwareResourceAllocationStrategy
+                                        .PLANNING_DRIVER_TASK_MANAGER));
         assertThat(jobManagerLog(id, 2))
                 .as("the driver ran on the TaskManager YARN kept from the lost attempt")
                 .content()
                 .containsPattern("Recovered [1-9]\\d* containers from previous attempts")
-                .doesNotContain("Planning a driver TaskManager");
+                .doesNotContain(
+                        LogLines.prefix(
+                                DriverAwareResourceAllocationStrategy
+                                        .PLANNING_DRIVER_TASK_MANAGER));
         assertThat(TestYarn.get().yarnClient().getApplicationReport(id).getYarnApplicationState())
                 .isEqualTo(YarnApplicationState.RUNNING);
 
@@ -134,7 +143,7 @@ class JobManagerFailoverIT {
         assertThat(cancel.stdout()).contains(id.toString()).contains("KILLED");
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.KILLED);
-        assertThat(end.getDiagnostics()).contains("JobManager failed over 1 time");
+        assertThat(end.getDiagnostics()).contains(DriverDiagnosticsFormat.jobManagerFailovers(1));
         assertNothingLeftRunning(id);
     }
 

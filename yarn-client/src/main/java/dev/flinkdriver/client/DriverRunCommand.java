@@ -1,5 +1,6 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.api.DriverApplicationNames;
 import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.api.DriverOptions;
 
@@ -166,13 +167,13 @@ final class DriverRunCommand {
         List<String> programArgs =
                 sqlScript != null ? sqlArgs : Arrays.asList(programOptions.getProgramArgs());
 
+        if (sqlScript != null && !effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
+            effective.set(
+                    YarnConfigOptions.APPLICATION_NAME,
+                    DriverApplicationNames.of(sqlScript.getFileName().toString()));
+        }
         if (isExistingCluster(cl, effective)) {
-            if (sqlScript != null) {
-                // Files are shipped only with a cluster of the application's own.
-                throw CliException.usage(
-                        "--sql deploys a cluster of its own; it cannot be combined with -yid or -m"
-                                + " <host:port>");
-            }
+            // A SQL script travels in its launcher jar: no file is shipped to such a cluster.
             return new ExistingClusterSubmission(effective, out)
                     .submit(
                             cl.getOptionValue(CliFrontendParser.ADDRESS_OPTION.getOpt()),
@@ -180,10 +181,6 @@ final class DriverRunCommand {
                             libJars,
                             mainClass,
                             programArgs);
-        }
-        if (sqlScript != null && !effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
-            effective.set(
-                    YarnConfigOptions.APPLICATION_NAME, "Flink Driver: " + sqlScript.getFileName());
         }
         return deployNewCluster(effective, jar, libJars, mainClass, programArgs);
     }
@@ -295,7 +292,8 @@ final class DriverRunCommand {
             // Flink's own CLI does this too: without it containers log nowhere.
             YarnLogConfigUtil.setLogConfigFileInConfig(effective, confDir);
             if (!effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
-                effective.set(YarnConfigOptions.APPLICATION_NAME, "Flink Driver: " + mainClass);
+                effective.set(
+                        YarnConfigOptions.APPLICATION_NAME, DriverApplicationNames.of(mainClass));
             }
             effective.set(YarnConfigOptions.APPLICATION_TAGS, withDriverTag(effective));
             StagingDirectory.configure(effective, yarnConfiguration, libDir(confDir), workDir);

@@ -1,9 +1,12 @@
 package dev.flinkdriver.entrypoint;
 
+import dev.flinkdriver.api.DriverDiagnosticsFormat;
+
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobmanager.HighAvailabilityMode;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 
+import org.apache.hadoop.yarn.api.records.ContainerExitStatus;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 import javax.annotation.Nullable;
@@ -34,11 +37,15 @@ final class JobManagerAttemptBudget {
     private static final Pattern EXIT_CODE = Pattern.compile("exitCode:\\s*(-?\\d+)");
 
     /**
-     * Exit statuses YARN does not count towards the attempts (ContainerExitStatus ABORTED,
-     * DISKS_FAILED, PREEMPTED, KILLED_BY_RESOURCEMANAGER; RMAppAttemptImpl's
+     * Exit statuses YARN does not count towards the attempts (RMAppAttemptImpl's
      * shouldCountTowardsMaxAttemptRetry).
      */
-    private static final Set<Integer> NOT_COUNTED = Set.of(-100, -101, -102, -106);
+    private static final Set<Integer> NOT_COUNTED =
+            Set.of(
+                    ContainerExitStatus.ABORTED,
+                    ContainerExitStatus.DISKS_FAILED,
+                    ContainerExitStatus.PREEMPTED,
+                    ContainerExitStatus.KILLED_BY_RESOURCEMANAGER);
 
     private final boolean highAvailability;
     private final int attempts;
@@ -83,7 +90,8 @@ final class JobManagerAttemptBudget {
         if (counted < attempts) {
             return Optional.empty();
         }
-        StringBuilder text = new StringBuilder("flink-driver: application FAILED: The JobManager");
+        StringBuilder text =
+                new StringBuilder(DriverDiagnosticsFormat.PREFIX + "FAILED: The JobManager");
         if (!highAvailability) {
             text.append(" (YARN attempt ")
                     .append(attempt - 1)
@@ -97,7 +105,7 @@ final class JobManagerAttemptBudget {
                             + " high-availability.zookeeper.quorum and"
                             + " yarn.application-attempts: 2 to survive it.");
         } else {
-            text.append(" was lost ").append(counted).append(counted == 1 ? " time" : " times");
+            text.append(" was lost ").append(DriverDiagnosticsFormat.times(counted));
             if (validityIntervalMillis > 0) {
                 text.append(" within ").append(validityIntervalMillis).append(" ms");
             }
