@@ -1,5 +1,7 @@
 package dev.flinkdriver.resources;
 
+import dev.flinkdriver.api.DriverInternalOptions;
+
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.clusterframework.types.ResourceIDRetrievable;
 import org.apache.flink.runtime.metrics.groups.ResourceManagerMetricGroup;
@@ -115,7 +117,12 @@ public final class DriverResourceManagers {
                         slotManagerConfiguration.getTaskManagerRequestTimeout()),
                 // The default strategy keeps the configured timeout for other TaskManagers.
                 DriverAwareResourceAllocationStrategy.withDefaultStrategy(
-                        slotManagerConfiguration, driver.slotProfile(), driverIdleTimeout));
+                        slotManagerConfiguration,
+                        driver.slotProfile(),
+                        driverIdleTimeout,
+                        startupGrace(
+                                slotManagerConfiguration.getTaskManagerTimeout(),
+                                configuration.get(DriverInternalOptions.JOBMANAGER_ATTEMPT))));
     }
 
     /**
@@ -130,6 +137,16 @@ public final class DriverResourceManagers {
                         ? driverIdleTimeout
                         : taskManagerTimeout;
         return wanted.compareTo(MIN_IDLE_CHECK_PERIOD) < 0 ? MIN_IDLE_CHECK_PERIOD : wanted;
+    }
+
+    /**
+     * Only a JobManager after a failover can find a driver TaskManager kept from the lost attempt,
+     * idle until the recovered driver asks for it: it keeps idle driver TaskManagers for Flink's
+     * TaskManager timeout after it started. A first attempt has none to wait for, and a short
+     * main() must not keep its TaskManager for that long.
+     */
+    static Duration startupGrace(Duration taskManagerTimeout, int jobManagerAttempt) {
+        return jobManagerAttempt > 1 ? taskManagerTimeout : Duration.ZERO;
     }
 
     /**

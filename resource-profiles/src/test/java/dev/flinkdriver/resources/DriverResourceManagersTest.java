@@ -31,6 +31,13 @@ class DriverResourceManagersTest {
                 .isEqualTo(Duration.ofMillis(periodMs));
     }
 
+    @ParameterizedTest(name = "JobManager attempt {0} -> {1} ms")
+    @CsvSource({"1, 0", "2, 30000", "3, 30000"})
+    void keepsIdleDriverTaskManagersAtStartOnlyAfterAFailover(int attempt, long graceMs) {
+        assertThat(DriverResourceManagers.startupGrace(Duration.ofSeconds(30), attempt))
+                .isEqualTo(Duration.ofMillis(graceMs));
+    }
+
     /**
      * Flink's slot manager is re-created here from its parts (Flink's factory has no seam for the
      * allocation strategy); their constructors check their arguments at run time, which a Flink

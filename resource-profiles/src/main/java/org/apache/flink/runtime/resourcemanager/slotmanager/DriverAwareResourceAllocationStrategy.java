@@ -107,14 +107,17 @@ public class DriverAwareResourceAllocationStrategy implements ResourceAllocation
 
     /**
      * The strategy with Flink's default strategy as delegate, built the way {@code
-     * ResourceManagerRuntimeServices} builds it. Idle driver TaskManagers are kept for the first
-     * {@code resourcemanager.taskmanager-timeout} (the time Flink keeps any idle TaskManager) after
-     * the resource manager started.
+     * ResourceManagerRuntimeServices} builds it.
+     *
+     * @param startupGrace how long after the resource manager started no idle driver TaskManager is
+     *     released: after a JobManager failover, so that a driver TaskManager kept from the lost
+     *     attempt waits for the recovered driver; zero for a first attempt, which has none
      */
     public static DriverAwareResourceAllocationStrategy withDefaultStrategy(
             SlotManagerConfiguration configuration,
             ResourceProfile driverSlotProfile,
-            Duration driverIdleTimeout) {
+            Duration driverIdleTimeout,
+            Duration startupGrace) {
         final ResourceProfile defaultTaskManager =
                 SlotManagerUtils.generateTaskManagerTotalResourceProfile(
                         configuration.getDefaultWorkerResourceSpec());
@@ -137,7 +140,7 @@ public class DriverAwareResourceAllocationStrategy implements ResourceAllocation
                         configuration.getMinTotalMem()),
                 driverSlotProfile,
                 driverIdleTimeout,
-                configuration.getTaskManagerTimeout(),
+                startupGrace,
                 System::currentTimeMillis);
     }
 
