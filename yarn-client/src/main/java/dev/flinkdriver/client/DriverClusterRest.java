@@ -16,6 +16,7 @@ import org.apache.flink.runtime.rest.messages.JobVertexTaskManagersHeaders;
 import org.apache.flink.runtime.rest.messages.JobsOverviewHeaders;
 import org.apache.flink.runtime.rest.messages.TerminationModeQueryParameter;
 import org.apache.flink.runtime.rest.messages.TriggerId;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointInfo;
@@ -115,6 +116,26 @@ final class DriverClusterRest implements AutoCloseable {
                                                 parameters,
                                                 EmptyRequestBody.getInstance())
                                         .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
+    }
+
+    /** {@code /jobs/<id>/checkpoints} as JSON; empty for a job without checkpointing. */
+    Optional<JsonNode> checkpoints(JobID job) {
+        JobMessageParameters parameters = new JobMessageParameters();
+        parameters.jobPathParameter.resolve(job);
+        try {
+            return Optional.of(
+                    RestMapperUtils.getStrictObjectMapper()
+                            .valueToTree(
+                                    client.sendRequest(
+                                                    host,
+                                                    port,
+                                                    CheckpointingStatisticsHeaders.getInstance(),
+                                                    parameters,
+                                                    EmptyRequestBody.getInstance())
+                                            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
     }
 
     void cancel(JobID job) throws Exception {
