@@ -22,6 +22,8 @@ import org.apache.flink.table.operations.command.SetOperation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,6 +45,8 @@ import java.util.Map;
 public final class SqlScriptDriver {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqlScriptDriver.class);
+
+    private static final String SCRIPT_RESOURCES = "META-INF/flink-driver/sql/";
 
     private final String scriptName;
     private final PrintStream out;
@@ -67,14 +71,41 @@ public final class SqlScriptDriver {
         this.out = out;
     }
 
-    /** {@code <script file>}: a path, in the driver the script's name in the working directory. */
+    /**
+     * {@code <script file>}: the script's name, which the application's jar carries (see {@link
+     * #scriptResource}); or a path to the script, read where the class path has no such script.
+     */
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
             throw new IllegalArgumentException("Usage: SqlScriptDriver <script.sql>");
         }
-        Path script = Path.of(args[0]);
-        new SqlScriptDriver(script.getFileName().toString(), System.out)
-                .run(Files.readString(script, StandardCharsets.UTF_8));
+        new SqlScriptDriver(Path.of(args[0]).getFileName().toString(), System.out)
+                .run(readScript(args[0], userCodeClassLoader()));
+    }
+
+    /**
+     * Where the application's jar carries the script named {@code scriptName}: it travels with the
+     * driver job to any cluster, including one that ships no files (an existing session).
+     */
+    public static String scriptResource(String scriptName) {
+        return SCRIPT_RESOURCES + scriptName;
+    }
+
+    /** main()'s: Flink runs it with the user code class loader as the context class loader. */
+    private static ClassLoader userCodeClassLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : SqlScriptDriver.class.getClassLoader();
+    }
+
+    /** The script from the class path (main()'s is the user code's), else from the file. */
+    static String readScript(String script, ClassLoader classLoader) throws IOException {
+        String name = Path.of(script).getFileName().toString();
+        try (InputStream in = classLoader.getResourceAsStream(scriptResource(name))) {
+            if (in != null) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        return Files.readString(Path.of(script), StandardCharsets.UTF_8);
     }
 
     void run(String script) {

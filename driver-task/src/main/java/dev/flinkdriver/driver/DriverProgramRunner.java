@@ -43,6 +43,12 @@ public final class DriverProgramRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverProgramRunner.class);
 
+    /**
+     * Logged on a cluster other than a driver cluster: where the driver's code came from.
+     * ExistingClusterIT reads it.
+     */
+    public static final String DRIVER_CODE_LOADED_FROM = "Driver code loaded from {}.";
+
     /** Bound of one status request to the cluster, on a cluster without DriverDispatcher. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -155,7 +161,7 @@ public final class DriverProgramRunner {
             // Any other cluster: the driver follows the jobs main() submits itself. Its code came
             // with the job (child-first from the job's jars, even where lib/ has a copy).
             LOG.info(
-                    "Driver code loaded from {}.",
+                    DRIVER_CODE_LOADED_FROM,
                     DriverProgramRunner.class.getProtectionDomain().getCodeSource().getLocation());
             DriverJobTracker jobs = new DriverJobTracker(REQUEST_TIMEOUT, CANCEL_TIMEOUT);
             try {

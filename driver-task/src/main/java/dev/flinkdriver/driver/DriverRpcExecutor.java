@@ -35,9 +35,20 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
  * large for one RPC message ({@code pekko.framesize}) goes to the REST executor instead, and so
  * does every job where the driver could not connect to the dispatcher.
  */
-final class DriverRpcExecutor implements PipelineExecutor {
+public final class DriverRpcExecutor implements PipelineExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverRpcExecutor.class);
+
+    /** Logged for every job submitted over RPC: job name, job id. DriverModeIT reads it. */
+    public static final String SUBMITTING_OVER_RPC = "Submitting job '{}' ({}) over RPC.";
+
+    /**
+     * Logged for a plan too large for one RPC message: job name, job id, plan bytes, frame bytes.
+     * DriverModeIT reads it.
+     */
+    public static final String PLAN_TOO_LARGE_FOR_RPC =
+            "Job '{}' ({}): its plan of {} bytes is too large for one RPC message"
+                    + " (pekko.framesize: {} bytes); submitting it through the REST API.";
 
     /** What an RPC message holds besides the plan stays well below this share of the frame. */
     private static final double PLAN_SHARE_OF_FRAME = 0.9;
@@ -71,8 +82,7 @@ final class DriverRpcExecutor implements PipelineExecutor {
         long frameBytes = MemorySize.parseBytes(configuration.get(RpcOptions.FRAMESIZE));
         if (planBytes > frameBytes * PLAN_SHARE_OF_FRAME) {
             LOG.info(
-                    "Job '{}' ({}): its plan of {} bytes is too large for one RPC message"
-                            + " (pekko.framesize: {} bytes); submitting it through the REST API.",
+                    PLAN_TOO_LARGE_FOR_RPC,
                     streamGraph.getJobName(),
                     streamGraph.getJobID(),
                     planBytes,
@@ -95,10 +105,7 @@ final class DriverRpcExecutor implements PipelineExecutor {
         ClientUtils.extractAndUploadExecutionPlanFiles(
                 streamGraph, () -> new BlobClient(blobServer, configuration));
 
-        LOG.info(
-                "Submitting job '{}' ({}) over RPC.",
-                streamGraph.getJobName(),
-                streamGraph.getJobID());
+        LOG.info(SUBMITTING_OVER_RPC, streamGraph.getJobName(), streamGraph.getJobID());
         return gateway.submitJob(streamGraph, timeout)
                 .thenApplyAsync(
                         FunctionUtils.uncheckedFunction(

@@ -1,5 +1,6 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.driver.DriverRpcExecutor;
 import dev.flinkdriver.it.apps.DaemonJobApp;
 import dev.flinkdriver.it.apps.FailingMainApp;
 import dev.flinkdriver.it.apps.LargePlanApp;
@@ -23,6 +24,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -160,10 +162,18 @@ class DriverModeIT {
         assertThat(end.getDiagnostics()).contains("2 jobs finished");
         String driverLog = TestYarn.get().containerLogFiles(id, "taskmanager.log");
         assertThat(driverLog)
-                .containsPattern("Submitting job 'it-plans: small-plan' \\(\\w+\\) over RPC")
                 .containsPattern(
-                        "Job 'it-plans: large-plan' \\(\\w+\\): its plan of \\d+ bytes is too"
-                                + " large for one RPC message");
+                        LogLines.pattern(
+                                DriverRpcExecutor.SUBMITTING_OVER_RPC,
+                                Pattern.quote("it-plans: small-plan"),
+                                "\\w+"))
+                .containsPattern(
+                        LogLines.pattern(
+                                DriverRpcExecutor.PLAN_TOO_LARGE_FOR_RPC,
+                                Pattern.quote("it-plans: large-plan"),
+                                "\\w+",
+                                "\\d+",
+                                "\\d+"));
         FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
     }
 

@@ -3,6 +3,8 @@ package dev.flinkdriver.it;
 import dev.flinkdriver.it.apps.CheckpointedCountersApp;
 import dev.flinkdriver.it.apps.FailoverApp;
 
+import org.apache.flink.runtime.resourcemanager.slotmanager.DriverAwareResourceAllocationStrategy;
+
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ContainerId;
@@ -127,7 +129,10 @@ class JobManagerFailoverIT {
         assertThat(secondJobManagerLog)
                 .as("the driver ran on the TaskManager YARN kept from the lost attempt")
                 .content()
-                .doesNotContain("Planning a driver TaskManager");
+                .doesNotContain(
+                        LogLines.prefix(
+                                DriverAwareResourceAllocationStrategy
+                                        .PLANNING_DRIVER_TASK_MANAGER));
         assertThat(TestYarn.get().yarnClient().getApplicationReport(id).getYarnApplicationState())
                 .isEqualTo(YarnApplicationState.RUNNING);
 

@@ -1,5 +1,6 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.client.YarnApplicationStates;
 import dev.flinkdriver.localyarn.LocalYarnCluster;
 import dev.flinkdriver.localyarn.LocalYarnLayout;
 
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -115,15 +115,9 @@ public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
         return yarnClient;
     }
 
-    /** Applications YARN still holds: NEW, NEW_SAVING, SUBMITTED, ACCEPTED or RUNNING. */
+    /** Applications YARN still holds: in no final state. */
     public List<ApplicationReport> liveApplications() throws Exception {
-        return yarnClient.getApplications(
-                EnumSet.of(
-                        YarnApplicationState.NEW,
-                        YarnApplicationState.NEW_SAVING,
-                        YarnApplicationState.SUBMITTED,
-                        YarnApplicationState.ACCEPTED,
-                        YarnApplicationState.RUNNING));
+        return yarnClient.getApplications(YarnApplicationStates.live());
     }
 
     public String resourceManagerWebAddress() throws IOException {
@@ -176,9 +170,7 @@ public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
                 .until(
                         () -> {
                             ApplicationReport report = yarnClient.getApplicationReport(id);
-                            if (report.getYarnApplicationState()
-                                            .compareTo(YarnApplicationState.RUNNING)
-                                    > 0) {
+                            if (YarnApplicationStates.isFinal(report)) {
                                 throw new AssertionError(
                                         "Application "
                                                 + id
@@ -194,17 +186,10 @@ public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
 
     /** Waits until YARN reports the application in a final state and returns that report. */
     public ApplicationReport waitForFinalState(ApplicationId id, Duration timeout) {
-        EnumSet<YarnApplicationState> terminal =
-                EnumSet.of(
-                        YarnApplicationState.FINISHED,
-                        YarnApplicationState.FAILED,
-                        YarnApplicationState.KILLED);
         return await("application " + id + " in a final state")
                 .atMost(timeout)
                 .pollInterval(Duration.ofMillis(250))
-                .until(
-                        () -> yarnClient.getApplicationReport(id),
-                        r -> terminal.contains(r.getYarnApplicationState()));
+                .until(() -> yarnClient.getApplicationReport(id), YarnApplicationStates::isFinal);
     }
 
     /** Stops the YARN when the test run ends. */

@@ -1,5 +1,6 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.client.YarnApplicationStates;
 import dev.flinkdriver.it.apps.SlowJobApp;
 import dev.flinkdriver.it.apps.StepsApp;
 
@@ -20,7 +21,6 @@ import java.lang.reflect.UndeclaredThrowableException;
 import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -92,12 +92,7 @@ class YarnNativeIT {
                                     }
                                     return report;
                                 },
-                                report ->
-                                        EnumSet.of(
-                                                        YarnApplicationState.FINISHED,
-                                                        YarnApplicationState.FAILED,
-                                                        YarnApplicationState.KILLED)
-                                                .contains(report.getYarnApplicationState()));
+                                YarnApplicationStates::isFinal);
         assertThat(r.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
         assertThat(r.getProgress()).isEqualTo(1.0f);
         assertThat(seen).as("progress never moves backwards").isSorted();

@@ -12,19 +12,6 @@ import java.util.Map;
 /** Writes the Hadoop site files of a local YARN: one directory serves its daemons and clients. */
 final class HadoopSiteFiles {
 
-    /**
-     * Tells flink-driver's client where this YARN's driver applications archive their jobs: the
-     * client's default for Flink's {@code jobmanager.archive.fs.dir} on this YARN.
-     */
-    static final String JOB_ARCHIVE_DIR = "flink-driver.local-yarn.job-archive-dir";
-
-    /**
-     * This YARN's Flink HistoryServer, {@code host:port}: the client's default for Flink's {@code
-     * historyserver.web.address} and {@code historyserver.web.port}, which make an application's
-     * final tracking URL point to it.
-     */
-    static final String HISTORY_SERVER = "flink-driver.local-yarn.history-server";
-
     private HadoopSiteFiles() {}
 
     static Map<String, String> yarnSite(LocalYarnLayout layout, LocalYarnPorts ports) {
@@ -74,8 +61,8 @@ final class HadoopSiteFiles {
         // read them there.
         p.put("yarn.log-aggregation-enable", "true");
         p.put("yarn.nodemanager.remote-app-log-dir", layout.aggregatedLogs().toUri().toString());
-        p.put(JOB_ARCHIVE_DIR, layout.jobArchiveDir().toUri().toString());
-        p.put(HISTORY_SERVER, "localhost:" + ports.historyServer());
+        p.put(LocalYarnSite.JOB_ARCHIVE_DIR, layout.jobArchiveDir().toUri().toString());
+        p.put(LocalYarnSite.HISTORY_SERVER, "localhost:" + ports.historyServer());
         p.put("yarn.timeline-service.enabled", "false");
         p.put("yarn.nodemanager.recovery.enabled", "false");
         p.put("yarn.resourcemanager.recovery.enabled", "false");
@@ -104,7 +91,7 @@ final class HadoopSiteFiles {
         p.put("fs.defaultFS", "file:///");
         p.put("hadoop.tmp.dir", layout.dir().resolve("tmp").toString());
         p.put("hadoop.security.authorization", "false");
-        p.put("fs." + LocalYarnFileSystem.SCHEME + ".impl", LocalYarnFileSystem.class.getName());
+        p.put(LocalYarnSite.FILE_SYSTEM_IMPL, LocalYarnFileSystem.class.getName());
         return p;
     }
 

@@ -131,7 +131,7 @@ final class ApplicationSavepointCommand {
     private ApplicationReport requireRunningDriverApplication(YarnClient yarn, ApplicationId id)
             throws Exception {
         ApplicationReport report = YarnClients.report(yarn, id);
-        if (StatusCommand.TERMINAL.contains(report.getYarnApplicationState())) {
+        if (YarnApplicationStates.isFinal(report)) {
             throw CliException.usage(
                     id
                             + " has already ended: "

@@ -57,7 +57,7 @@ final class CancelCommand {
                 deployed, yarnConfiguration, DriverRunCommand.libDir(confDir), workDir);
         try (YarnClient yarn = YarnClients.start(yarnConfiguration)) {
             ApplicationReport report = YarnClients.report(yarn, id);
-            if (StatusCommand.TERMINAL.contains(report.getYarnApplicationState())) {
+            if (YarnApplicationStates.isFinal(report)) {
                 throw CliException.usage(
                         id
                                 + " has already ended: "
@@ -109,7 +109,7 @@ final class CancelCommand {
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         ApplicationReport report = YarnClients.report(yarn, id);
-        while (!StatusCommand.TERMINAL.contains(report.getYarnApplicationState())) {
+        while (!YarnApplicationStates.isFinal(report)) {
             if (System.nanoTime() > deadline) {
                 throw new CliException(
                         CliException.FAILURE,

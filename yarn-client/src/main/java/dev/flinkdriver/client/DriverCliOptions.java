@@ -1,7 +1,9 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.api.DriverOptions;
 import dev.flinkdriver.resources.DriverResourceOptions;
 
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 
@@ -21,25 +23,39 @@ final class DriverCliOptions {
                             "Driver mode (also a bare -D): run main() inside the cluster as a"
                                     + " driver job; the client deploys and exits.")
                     .build();
+    // Each flag's meaning lives in the option it sets (docs/options.md); the help names it.
     static final Option HEAP =
-            memoryOption("driverheapmemory", "Task heap memory of the driver (MB).");
+            memoryOption(
+                    "driverheapmemory",
+                    "Task heap memory of the driver (MB).",
+                    DriverResourceOptions.HEAP_MEMORY);
     static final Option DIRECT =
-            memoryOption("driverdirectmemory", "Direct (off-heap) memory of the driver (MB).");
+            memoryOption(
+                    "driverdirectmemory",
+                    "Direct (off-heap) memory of the driver (MB).",
+                    DriverResourceOptions.DIRECT_MEMORY);
     static final Option NATIVE =
-            memoryOption("drivernativememory", "Native memory the driver's main() may use (MB).");
+            memoryOption(
+                    "drivernativememory",
+                    "Native memory the driver's main() may use (MB).",
+                    DriverResourceOptions.NATIVE_MEMORY);
     static final Option CPUS =
             Option.builder()
                     .longOpt("drivercpus")
                     .hasArg()
                     .argName("cores")
-                    .desc("CPU cores of the driver; fractions allowed, YARN rounds up.")
+                    .desc(sets("CPU cores of the driver.", DriverResourceOptions.CPUS))
                     .build();
     static final Option LIB_JARS =
             Option.builder()
                     .longOpt("libjars")
                     .hasArg()
                     .argName("jar,jar")
-                    .desc("Extra jars on the user class path of the driver and of its jobs.")
+                    .desc(
+                            sets(
+                                    "Extra jars on the user class path of the driver and of its"
+                                            + " jobs.",
+                                    DriverOptions.LIB_JARS))
                     .build();
     static final Option FILES =
             Option.builder()
@@ -109,7 +125,16 @@ final class DriverCliOptions {
         configuration.setString(key, MemorySize.ofMebiBytes(mb).toString());
     }
 
-    private static Option memoryOption(String name, String description) {
-        return Option.builder().longOpt(name).hasArg().argName("MB").desc(description).build();
+    private static Option memoryOption(String name, String description, ConfigOption<?> sets) {
+        return Option.builder()
+                .longOpt(name)
+                .hasArg()
+                .argName("MB")
+                .desc(sets(description, sets))
+                .build();
+    }
+
+    private static String sets(String description, ConfigOption<?> option) {
+        return description + " Sets " + option.key() + ".";
     }
 }

@@ -172,13 +172,12 @@ final class DriverRunCommand {
         List<String> programArgs =
                 sqlScript != null ? sqlArgs : Arrays.asList(programOptions.getProgramArgs());
 
+        if (sqlScript != null && !effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
+            effective.set(
+                    YarnConfigOptions.APPLICATION_NAME, "Flink Driver: " + sqlScript.getFileName());
+        }
         if (isExistingCluster(cl, effective)) {
-            if (sqlScript != null) {
-                // Files are shipped only with a cluster of the application's own.
-                throw CliException.usage(
-                        "--sql deploys a cluster of its own; it cannot be combined with -yid or -m"
-                                + " <host:port>");
-            }
+            // A SQL script travels in its launcher jar: no file is shipped to such a cluster.
             return new ExistingClusterSubmission(effective, out)
                     .submit(
                             cl.getOptionValue(CliFrontendParser.ADDRESS_OPTION.getOpt()),
@@ -186,10 +185,6 @@ final class DriverRunCommand {
                             libJars,
                             mainClass,
                             programArgs);
-        }
-        if (sqlScript != null && !effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
-            effective.set(
-                    YarnConfigOptions.APPLICATION_NAME, "Flink Driver: " + sqlScript.getFileName());
         }
         return deployNewCluster(effective, jar, libJars, mainClass, programArgs);
     }

@@ -1,5 +1,7 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.localyarn.LocalYarnSite;
+
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HistoryServerOptions;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -22,21 +24,15 @@ import java.util.Set;
  */
 final class HistoryDefaults {
 
-    /** The local YARN's archive directory, in its {@code yarn-site.xml}. */
-    static final String LOCAL_YARN_JOB_ARCHIVE_DIR = "flink-driver.local-yarn.job-archive-dir";
-
-    /** The local YARN's HistoryServer, {@code host:port}, in its {@code yarn-site.xml}. */
-    static final String LOCAL_YARN_HISTORY_SERVER = "flink-driver.local-yarn.history-server";
-
     private HistoryDefaults() {}
 
     /** Sets the local YARN's history settings where the configuration has none. */
     static Configuration apply(Configuration flinkConfig, YarnConfiguration yarnConfiguration) {
-        String archiveDir = yarnConfiguration.get(LOCAL_YARN_JOB_ARCHIVE_DIR);
+        String archiveDir = yarnConfiguration.get(LocalYarnSite.JOB_ARCHIVE_DIR);
         if (archiveDir != null && !flinkConfig.contains(JobManagerOptions.ARCHIVE_DIR)) {
             flinkConfig.set(JobManagerOptions.ARCHIVE_DIR, archiveDir);
         }
-        String historyServer = yarnConfiguration.get(LOCAL_YARN_HISTORY_SERVER);
+        String historyServer = yarnConfiguration.get(LocalYarnSite.HISTORY_SERVER);
         if (historyServer != null
                 && !flinkConfig.contains(HistoryServerOptions.HISTORY_SERVER_WEB_ADDRESS)) {
             int colon = historyServer.lastIndexOf(':');

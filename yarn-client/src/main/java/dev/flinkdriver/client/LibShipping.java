@@ -1,5 +1,7 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.localyarn.LocalYarnSite;
+
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 
@@ -20,8 +22,6 @@ import java.util.stream.Stream;
  */
 final class LibShipping {
 
-    private static final String LOCAL_YARN_FS = "fs.localyarn.impl";
-
     private LibShipping() {}
 
     static void configure(
@@ -31,24 +31,18 @@ final class LibShipping {
             distJar(libDir)
                     .ifPresent(j -> effective.set(YarnConfigOptions.FLINK_DIST_JAR, j.toString()));
         }
-        boolean localYarn = isLocalYarn(yarnConf);
+        boolean localYarn = LocalYarnSite.isLocalYarn(yarnConf);
         if (localYarn
                 && effective.get(DriverClientOptions.LOCAL_YARN_LIB_CACHE)
                 && !effective.contains(YarnConfigOptions.PROVIDED_LIB_DIRS)) {
-            effective.set(
-                    YarnConfigOptions.PROVIDED_LIB_DIRS, List.of("localyarn://localhost" + libDir));
+            effective.set(YarnConfigOptions.PROVIDED_LIB_DIRS, List.of(LocalYarnSite.uri(libDir)));
             if (!effective.contains(YarnConfigOptions.STAGING_DIRECTORY)) {
                 // Flink wants the staging directory on the file system of the provided libs.
                 effective.set(
                         YarnConfigOptions.STAGING_DIRECTORY,
-                        "localyarn://localhost" + workDir.resolve("staging"));
+                        LocalYarnSite.uri(StagingDirectory.localRoot(workDir)));
             }
         }
-    }
-
-    /** The YARN is bin/local-yarn's: its configuration declares the localyarn:// file system. */
-    static boolean isLocalYarn(YarnConfiguration yarnConf) {
-        return yarnConf.get(LOCAL_YARN_FS) != null;
     }
 
     /** The distribution's flink-dist jar, which Flink insists on finding among the libs. */

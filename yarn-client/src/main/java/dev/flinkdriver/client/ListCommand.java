@@ -36,7 +36,7 @@ final class ListCommand {
         EnumSet<YarnApplicationState> states =
                 a.has(CommandArgs.ALL)
                         ? EnumSet.allOf(YarnApplicationState.class)
-                        : EnumSet.complementOf(StatusCommand.TERMINAL);
+                        : YarnApplicationStates.live();
         try (YarnClient yarn = YarnClients.start(flinkConfig)) {
             List<ApplicationReport> apps =
                     yarn.getApplications(null, states, Set.of(DriverRunCommand.TAG)).stream()

@@ -1,5 +1,7 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.localyarn.LocalYarnSite;
+
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.runtime.jobmanager.HighAvailabilityMode;
@@ -22,7 +24,7 @@ final class LocalYarnHaDefaults {
     static void apply(Configuration effective, YarnConfiguration yarnConfiguration) {
         Duration timeout = effective.get(DriverHaOptions.LOCAL_YARN_ZOOKEEPER_SESSION_TIMEOUT);
         if (!HighAvailabilityMode.isHighAvailabilityModeActivated(effective)
-                || !LibShipping.isLocalYarn(yarnConfiguration)
+                || !LocalYarnSite.isLocalYarn(yarnConfiguration)
                 || timeout.isZero()
                 || effective.contains(HighAvailabilityOptions.ZOOKEEPER_SESSION_TIMEOUT)) {
             return;

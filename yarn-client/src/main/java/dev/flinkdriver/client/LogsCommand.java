@@ -165,7 +165,7 @@ final class LogsCommand {
             } catch (Exception e) {
                 LOG.debug("No driver task from the REST API of {}", report.getApplicationId(), e);
             }
-        } else if (StatusCommand.TERMINAL.contains(report.getYarnApplicationState())) {
+        } else if (YarnApplicationStates.isFinal(report)) {
             List<String> dirs =
                     HistoryDefaults.archiveDirs(
                             flinkConfig, YarnClients.configuration(flinkConfig));

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
@@ -20,9 +21,12 @@ import java.util.jar.Manifest;
  * {@code run -D --sql <script>}: the script, checked with Flink's parser before anything is
  * deployed, and the application that runs it ({@link SqlScriptDriver} as main class).
  *
- * <p>The driver's code is in lib/, so the application jar is a manifest without classes: the driver
- * job's user class loader finds the main class through its parent. The script is shipped like a
- * {@code --file}, and the driver reads it by its name from its working directory.
+ * <p>The application jar holds no classes: a manifest naming the main class, which the driver job's
+ * user class loader finds in lib/ on a cluster of the application's own and in the driver-sql jar
+ * that travels with the driver job to an existing cluster ({@code -m}, {@code -yid}), and the
+ * script itself, which the driver reads from its class path ({@link
+ * SqlScriptDriver#scriptResource}): no cluster needs the script as a file. On YARN the script is
+ * shipped like a {@code --file} too, into the working directory of main().
  */
 final class SqlScriptSubmission {
 
@@ -43,8 +47,11 @@ final class SqlScriptSubmission {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass());
         try (OutputStream out = Files.newOutputStream(jar);
-                JarOutputStream ignored = new JarOutputStream(out, manifest)) {
-            // the manifest is all there is
+                JarOutputStream jarOut = new JarOutputStream(out, manifest)) {
+            jarOut.putNextEntry(
+                    new JarEntry(SqlScriptDriver.scriptResource(script.getFileName().toString())));
+            Files.copy(script, jarOut);
+            jarOut.closeEntry();
         }
         return new SqlScriptSubmission(script, jar);
     }

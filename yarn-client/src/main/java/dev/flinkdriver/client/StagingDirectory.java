@@ -41,9 +41,13 @@ final class StagingDirectory {
         if (!effective.contains(YarnConfigOptions.STAGING_DIRECTORY)
                 && "file".equals(FileSystem.getDefaultUri(yarnConfiguration).getScheme())) {
             effective.set(
-                    YarnConfigOptions.STAGING_DIRECTORY,
-                    workDir.resolve("staging").toUri().toString());
+                    YarnConfigOptions.STAGING_DIRECTORY, localRoot(workDir).toUri().toString());
         }
+    }
+
+    /** The client's own staging directory, in the distribution's work directory. */
+    static java.nio.file.Path localRoot(java.nio.file.Path workDir) {
+        return workDir.resolve("staging");
     }
 
     /** Removes the staging files of an application; failures are logged, not thrown. */

@@ -20,7 +20,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,12 +32,6 @@ import java.util.Optional;
 final class StatusCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusCommand.class);
-
-    static final EnumSet<YarnApplicationState> TERMINAL =
-            EnumSet.of(
-                    YarnApplicationState.FINISHED,
-                    YarnApplicationState.FAILED,
-                    YarnApplicationState.KILLED);
 
     private final Configuration flinkConfig;
     private final PrintStream out;
@@ -59,7 +52,7 @@ final class StatusCommand {
         try (YarnClient yarn = YarnClients.start(flinkConfig)) {
             ApplicationReport report = YarnClients.report(yarn, id);
             if (a.has(CommandArgs.WAIT)) {
-                while (!TERMINAL.contains(report.getYarnApplicationState())) {
+                while (!YarnApplicationStates.isFinal(report)) {
                     Thread.sleep(Duration.ofSeconds(1).toMillis());
                     report = YarnClients.report(yarn, id);
                 }
@@ -97,7 +90,7 @@ final class StatusCommand {
      * has recorded its end.
      */
     private Live live(ApplicationReport r) {
-        if (TERMINAL.contains(r.getYarnApplicationState())) {
+        if (YarnApplicationStates.isFinal(r)) {
             return archived(r);
         }
         if (r.getYarnApplicationState() != YarnApplicationState.RUNNING) {

@@ -1,5 +1,7 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.localyarn.LocalYarnSite;
+
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HistoryServerOptions;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -14,8 +16,8 @@ class HistoryDefaultsTest {
 
     private static YarnConfiguration localYarn() {
         YarnConfiguration yarn = new YarnConfiguration();
-        yarn.set(HistoryDefaults.LOCAL_YARN_JOB_ARCHIVE_DIR, "file:///yarn/completed-jobs");
-        yarn.set(HistoryDefaults.LOCAL_YARN_HISTORY_SERVER, "localhost:18082");
+        yarn.set(LocalYarnSite.JOB_ARCHIVE_DIR, "file:///yarn/completed-jobs");
+        yarn.set(LocalYarnSite.HISTORY_SERVER, "localhost:18082");
         return yarn;
     }
 

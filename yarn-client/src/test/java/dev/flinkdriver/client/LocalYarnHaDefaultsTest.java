@@ -1,5 +1,8 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.localyarn.LocalYarnFileSystem;
+import dev.flinkdriver.localyarn.LocalYarnSite;
+
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 
@@ -54,7 +57,7 @@ class LocalYarnHaDefaultsTest {
         YarnConfiguration conf =
                 new YarnConfiguration(new org.apache.hadoop.conf.Configuration(false));
         if (local) {
-            conf.set("fs.localyarn.impl", "dev.flinkdriver.localyarn.LocalYarnFileSystem");
+            conf.set(LocalYarnSite.FILE_SYSTEM_IMPL, LocalYarnFileSystem.class.getName());
         }
         return conf;
     }

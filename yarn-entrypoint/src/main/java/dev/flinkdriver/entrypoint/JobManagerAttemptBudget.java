@@ -4,6 +4,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobmanager.HighAvailabilityMode;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 
+import org.apache.hadoop.yarn.api.records.ContainerExitStatus;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 import javax.annotation.Nullable;
@@ -34,11 +35,15 @@ final class JobManagerAttemptBudget {
     private static final Pattern EXIT_CODE = Pattern.compile("exitCode:\\s*(-?\\d+)");
 
     /**
-     * Exit statuses YARN does not count towards the attempts (ContainerExitStatus ABORTED,
-     * DISKS_FAILED, PREEMPTED, KILLED_BY_RESOURCEMANAGER; RMAppAttemptImpl's
+     * Exit statuses YARN does not count towards the attempts (RMAppAttemptImpl's
      * shouldCountTowardsMaxAttemptRetry).
      */
-    private static final Set<Integer> NOT_COUNTED = Set.of(-100, -101, -102, -106);
+    private static final Set<Integer> NOT_COUNTED =
+            Set.of(
+                    ContainerExitStatus.ABORTED,
+                    ContainerExitStatus.DISKS_FAILED,
+                    ContainerExitStatus.PREEMPTED,
+                    ContainerExitStatus.KILLED_BY_RESOURCEMANAGER);
 
     private final boolean highAvailability;
     private final int attempts;

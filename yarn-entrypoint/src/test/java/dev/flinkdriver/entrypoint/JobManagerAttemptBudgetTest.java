@@ -6,6 +6,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 
+import org.apache.hadoop.yarn.api.records.ContainerExitStatus;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -43,7 +45,9 @@ class JobManagerAttemptBudgetTest {
     @Test
     void aPreemptedJobManagerIsNotCountedAsYarnDoesNot() {
         JobManagerAttemptBudget budget = JobManagerAttemptBudget.of(new Configuration());
-        String preempted = "AM Container for appattempt_1_0001_000001 exited with exitCode: -102";
+        String preempted =
+                "AM Container for appattempt_1_0001_000001 exited with exitCode: "
+                        + ContainerExitStatus.PREEMPTED;
         assertThat(budget.closingDiagnostics(2, List.of(new LostAttempt(1, 1000, preempted))))
                 .isEmpty();
     }

@@ -26,8 +26,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * An application that is upgraded: {@code args[0]} a directory every container of the one-host
- * test YARN sees, {@code args[1]} the version of the program.
+ * An application that is upgraded: {@code args[0]} a directory every container of the one-host test
+ * YARN sees, {@code args[1]} the version of the program.
  *
  * <ul>
  *   <li>{@code v1}: two endless streaming jobs {@code counter-a} and {@code counter-b} (parallelism
@@ -39,10 +39,10 @@ import java.util.UUID;
  * </ul>
  *
  * <p>The sources are deterministic (record i is the number i, per job, from a rate-limited
- * generator whose position is in its state). Each counter task run appends {@code <record>
- * <count>} for every record to {@code counts/<job>-<uuid>}, so a test sees every update. main()
- * records what each counter's {@code getJobExecutionResult()} and the later {@code after} job did,
- * in {@code main/<uuid>}.
+ * generator whose position is in its state). Each counter task run appends {@code <record> <count>}
+ * for every record to {@code counts/<job>-<uuid>}, so a test sees every update. main() records what
+ * each counter's {@code getJobExecutionResult()} and the later {@code after} job did, in {@code
+ * main/<uuid>}.
  */
 public final class UpgradeApp {
 
@@ -57,8 +57,11 @@ public final class UpgradeApp {
         append(trace, "started " + version);
 
         List<JobClient> counters = new ArrayList<>();
-        counters.add(counter(dir, version.equals("renamed") ? "counter-x" : "counter-a",
-                version.equals("v2") ? 2 : 1));
+        counters.add(
+                counter(
+                        dir,
+                        version.equals("renamed") ? "counter-x" : "counter-a",
+                        version.equals("v2") ? 2 : 1));
         counters.add(counter(dir, "counter-b", 1));
 
         Configuration daemonConf = new Configuration();
@@ -118,8 +121,7 @@ public final class UpgradeApp {
     }
 
     private static void append(Path file, String line) throws Exception {
-        Files.writeString(
-                file, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(file, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** Counts records per key in keyed state; appends {@code <record> <count>} per update. */

@@ -49,6 +49,12 @@ public class DriverAwareResourceAllocationStrategy implements ResourceAllocation
     private static final Logger LOG =
             LoggerFactory.getLogger(DriverAwareResourceAllocationStrategy.class);
 
+    /**
+     * Logged when the strategy asks for a new driver TaskManager. JobManagerFailoverIT reads that a
+     * recovered JobManager does not log it: it keeps the lost attempt's driver TaskManager.
+     */
+    public static final String PLANNING_DRIVER_TASK_MANAGER = "Planning a driver TaskManager {}.";
+
     private final ResourceAllocationStrategy delegate;
     private final ResourceProfile driverSlotProfile;
     private final Duration driverIdleTimeout;
@@ -265,7 +271,7 @@ public class DriverAwareResourceAllocationStrategy implements ResourceAllocation
     private PendingTaskManager newDriverTaskManager(ResourceAllocationResult.Builder result) {
         final PendingTaskManager pending = new PendingTaskManager(driverSlotProfile, 1);
         result.addPendingTaskManagerAllocate(pending);
-        LOG.info("Planning a driver TaskManager {}.", pending);
+        LOG.info(PLANNING_DRIVER_TASK_MANAGER, pending);
         return pending;
     }
 
