@@ -73,7 +73,7 @@ public final class DriverJobGraphs {
 
         Configuration jobConfiguration = jobGraph.getJobConfiguration();
         jobConfiguration.addAll(driverConfiguration);
-        jobConfiguration.set(DriverInternalOptions.APPLICATION_ID, applicationId.toHexString());
+        DriverJobMarkers.setApplicationId(jobConfiguration, applicationId);
         jobConfiguration.set(DriverInternalOptions.REST_ADDRESS, restBaseUrl);
         if (!jobConfiguration.contains(DriverOptions.JOB_NAME_PREFIX)) {
             jobConfiguration.set(DriverOptions.JOB_NAME_PREFIX, name + ": ");

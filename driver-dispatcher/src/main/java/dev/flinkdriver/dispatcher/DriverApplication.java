@@ -1,6 +1,5 @@
 package dev.flinkdriver.dispatcher;
 
-import dev.flinkdriver.api.DispatcherEndpoint;
 import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.api.DriverJobGraphs;
 import dev.flinkdriver.api.DriverOptions;
@@ -224,9 +223,6 @@ public final class DriverApplication extends AbstractApplication {
                         url,
                         driverProfile,
                         driverTask);
-        // The driver submits main()'s jobs straight to this dispatcher (driver.job-submission).
-        new DispatcherEndpoint(dispatcherGateway.getAddress(), dispatcherGateway.getFencingToken())
-                .writeTo(jobGraph.getJobConfiguration());
         try {
             int port =
                     dispatcherGateway

@@ -4,6 +4,8 @@ import javax.annotation.Nullable;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
 /**
  * What the driver dispatcher tells YARN: the one-line diagnostics of the ended application and the
  * application's progress.
@@ -33,8 +35,13 @@ public final class DriverDiagnostics {
         return Double.longBitsToDouble(progressBits.get());
     }
 
-    void setDiagnostics(String diagnostics) {
-        this.diagnostics = diagnostics;
+    /**
+     * The application ended: YARN gets its summary and sees it complete. Progress first, so that
+     * whoever sees the summary also sees the application complete.
+     */
+    void applicationEnded(String summary) {
+        updateProgress(1.0);
+        this.diagnostics = checkNotNull(summary);
     }
 
     void updateProgress(double progress) {

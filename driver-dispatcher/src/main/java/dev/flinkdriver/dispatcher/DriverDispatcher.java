@@ -1,7 +1,7 @@
 package dev.flinkdriver.dispatcher;
 
 import dev.flinkdriver.api.DispatcherEndpoint;
-import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverJobMarkers;
 import dev.flinkdriver.api.DriverOptions;
 import dev.flinkdriver.api.LivingPriority;
 
@@ -15,12 +15,10 @@ import org.apache.flink.runtime.dispatcher.ApplicationBootstrap;
 import org.apache.flink.runtime.dispatcher.Dispatcher;
 import org.apache.flink.runtime.dispatcher.DispatcherId;
 import org.apache.flink.runtime.dispatcher.DispatcherServices;
-import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.highavailability.ApplicationResult;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.messages.Acknowledge;
 import org.apache.flink.runtime.rpc.RpcService;
-import org.apache.flink.runtime.scheduler.ExecutionGraphInfo;
 import org.apache.flink.streaming.api.graph.ExecutionPlan;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.util.concurrent.FutureUtils;
@@ -29,8 +27,8 @@ import javax.annotation.Nullable;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 import static org.apache.flink.util.Preconditions.checkNotNull;
@@ -40,10 +38,10 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
  *
  * <p>Every job has a {@link LivingPriority}: the driver job is DRIVER, jobs of the driver
  * application are NORMAL unless their configuration says {@link DriverOptions#JOB_LIVING_PRIORITY}
- * DAEMON, and jobs of other applications are treated as DAEMON. The {@link LivingPriorityTracker}
- * decides the outcome; this class cancels what is left, waits until everything is terminal, ends
- * the application and shuts the cluster down with the outcome's status and a one-line summary in
- * {@link DriverDiagnostics}.
+ * DAEMON, and jobs of other applications are treated as DAEMON. This class observes submissions and
+ * job ends, the {@link LivingPriorityTracker} decides, and this class acts on the decision: it
+ * cancels what is left, waits until everything is terminal, ends the application and shuts the
+ * cluster down with the outcome's status; the {@link DriverReporter} tells YARN.
  *
  * <p>Job ends are observed through the job results, not through {@code
  * runPostJobGloballyTerminated}: for a job of a running application that hook only fires once the
@@ -57,20 +55,13 @@ public class DriverDispatcher extends Dispatcher {
 
     private final JobID driverJobId;
 
-    private final DriverDiagnostics diagnostics;
-
     private final Duration timeout;
 
     private final LivingPriorityTracker tracker;
 
     private final DriverJobPositions positions = new DriverJobPositions();
 
-    /** The driver job was handed to the dispatcher, or its preparation failed. */
-    private boolean driverSubmitted;
-
-    private @Nullable Throwable driverFailure;
-
-    private boolean shutDownTriggered;
+    private final DriverReporter reporter;
 
     /** What high availability kept of an earlier JobManager; empty on the first attempt. */
     private final DriverRecovery recovery;
@@ -79,8 +70,7 @@ public class DriverDispatcher extends Dispatcher {
     private final int jobManagerAttempt;
 
     /**
-     * @param recovery the recovered jobs and results sorted for the driver application; the driver
-     *     application must already know whether its driver job was recovered
+     * @param recovery the recovered jobs and results sorted for the driver application
      * @param jobManagerAttempt the YARN application attempt running this JobManager
      */
     DriverDispatcher(
@@ -110,16 +100,17 @@ public class DriverDispatcher extends Dispatcher {
         this.driverApplication = checkNotNull(driverApplication);
         this.driverApplicationId = driverApplication.getApplicationId();
         this.driverJobId = driverApplication.getDriverJobId();
-        this.diagnostics = checkNotNull(diagnostics);
         this.timeout = checkNotNull(timeout);
         this.tracker = new LivingPriorityTracker(driverJobId);
+        this.reporter = new DriverReporter(diagnostics, jobManagerAttempt);
         this.recovery = checkNotNull(recovery);
-        recovery.markDriverJob(new DispatcherEndpoint(getAddress(), getFencingToken()));
+        this.jobManagerAttempt = jobManagerAttempt;
+        // The plan object is the one Flink's dispatcher recovers: marked before it runs.
+        recovery.suspendedDriverJob().ifPresent(this::markDriverJob);
         if (recovery.hasDriverJob()) {
             // Before onStart() runs the application: HA kept the driver job, submit no other.
             driverApplication.driverJobRecovered();
         }
-        this.jobManagerAttempt = jobManagerAttempt;
     }
 
     @Override
@@ -128,117 +119,27 @@ public class DriverDispatcher extends Dispatcher {
         // Flink starts the driver application here, and with it cleans up after the jobs that
         // had ended under the earlier JobManager.
         super.onStart();
-        recoverApplication();
-    }
-
-    // ------------------------------------------------------------------------
-    //  JobManager failover
-    // ------------------------------------------------------------------------
-
-    /**
-     * After a JobManager failover: rebuilds positions and living priorities from what high
-     * availability kept, and recovers the driver job and every job that still ran (from its latest
-     * completed checkpoint, Flink's own job recovery). Jobs that had ended are never run again: a
-     * restarted main() that submits one is answered with its recovered result.
-     */
-    private void recoverApplication() {
-        if (!recovery.isRecovery()) {
-            return;
-        }
-        List<ExecutionPlan> running = recovery.suspendedUserJobs();
-        List<JobResult> ended = recovery.endedUserJobs();
-        log.info(
-                "JobManager attempt {} recovers driver application {}: driver job {}, {} running"
-                        + " jobs, {} ended jobs.",
-                jobManagerAttempt,
-                driverApplicationId,
-                recovery.isDriverSuspended()
-                        ? "running"
-                        : recovery.driverResult().isPresent() ? "ended" : "missing",
-                running.size(),
-                ended.size());
-
-        // Every job is registered before any is marked ended: an ended driver with no NORMAL job
-        // known yet would end the application at once.
-        for (ExecutionPlan plan : running) {
-            positionDecision(plan);
-            tracker.jobSubmitted(plan.getJobID(), livingPriorityOf(plan));
-        }
-        for (JobResult result : ended) {
-            recovery.positionOf(result)
-                    .ifPresent(
-                            position ->
-                                    positions.submitted(
-                                            position, result.getJobId(), result.getJobName()));
-            tracker.jobSubmitted(result.getJobId(), LivingPriority.NORMAL);
-        }
-        for (JobResult result : ended) {
-            tracker.jobTerminated(result.getJobId(), statusOf(result));
-        }
-        recovery.driverResult()
-                .ifPresent(
-                        result -> {
-                            driverSubmitted = true;
-                            if (statusOf(result) == JobStatus.FAILED) {
-                                onDriverFailed(result.getSerializedThrowable().orElse(null));
-                            }
-                            tracker.jobTerminated(driverJobId, statusOf(result));
-                        });
-
-        for (ExecutionPlan plan : running) {
+        // After a JobManager failover: what HA kept is replayed, and what still ran runs on.
+        for (ExecutionPlan plan : recovery.replayInto(tracker, positions)) {
             recoverAndFollow(plan);
         }
-        recovery.suspendedDriverJob()
-                .ifPresent(
-                        plan -> {
-                            driverSubmitted = true;
-                            recoverAndFollow(plan);
-                        });
         advance();
     }
 
-    private void recoverAndFollow(ExecutionPlan plan) {
-        JobID jobId = plan.getJobID();
-        log.info("Recovering job '{}' ({}).", plan.getName(), jobId);
-        recoverJob(jobId, timeout)
-                .whenCompleteAsync(
-                        (ack, failure) -> {
-                            if (failure != null) {
-                                onSubmissionFailed(jobId, plan, failure);
-                            } else {
-                                followJob(jobId);
-                            }
-                        },
-                        getMainThreadExecutor());
-    }
-
-    private static JobStatus statusOf(JobResult result) {
-        return result.getJobStatus().orElse(JobStatus.FAILED);
-    }
-
     /**
-     * A job that ended under an earlier JobManager is answered from the result high availability
-     * kept, accumulators included: Flink's own answer after a failover (from the clean-up of the
-     * job's checkpoint resources) has its state but no accumulators.
+     * The one place that tells the driver job which dispatcher (and JobManager attempt) runs it:
+     * the driver submits main()'s jobs there, and a restarted main() derives the ids of the jobs
+     * that collect rows to it from the attempt ({@link dev.flinkdriver.api.DriverJobIds#ofRerun}).
      */
-    @Override
-    public CompletableFuture<JobResult> requestJobResult(JobID jobId, Duration timeout) {
-        Optional<JobResult> recovered = recovery.resultOf(jobId);
-        return recovered.isPresent()
-                ? CompletableFuture.completedFuture(recovered.get())
-                : super.requestJobResult(jobId, timeout);
-    }
-
-    @Override
-    public CompletableFuture<JobStatus> requestJobStatus(JobID jobId, Duration timeout) {
-        Optional<JobResult> recovered = recovery.resultOf(jobId);
-        return recovered.isPresent()
-                ? CompletableFuture.completedFuture(statusOf(recovered.get()))
-                : super.requestJobStatus(jobId, timeout);
+    private void markDriverJob(ExecutionPlan driverJob) {
+        DriverJobMarkers.markDriverJob(
+                driverJob.getJobConfiguration(),
+                new DispatcherEndpoint(getAddress(), getFencingToken()),
+                jobManagerAttempt);
     }
 
     // ------------------------------------------------------------------------
-    //  Submissions
+    //  Observe: submissions
     // ------------------------------------------------------------------------
 
     /**
@@ -250,7 +151,9 @@ public class DriverDispatcher extends Dispatcher {
             AbstractApplication application, Duration timeout) {
         if (application instanceof SingleJobApplication) {
             ExecutionPlan plan = ((SingleJobApplication) application).getExecutionPlan();
-            Optional<ApplicationID> marker = applicationIdMarker(plan);
+            Optional<ApplicationID> marker =
+                    DriverJobMarkers.claimedApplicationId(
+                            plan.getJobID(), plan.getJobConfiguration());
             if (marker.isPresent() && marker.get().equals(driverApplicationId)) {
                 plan.setApplicationId(driverApplicationId);
                 return submitJob(plan, timeout);
@@ -306,15 +209,17 @@ public class DriverDispatcher extends Dispatcher {
 
         boolean tracks;
         if (jobId.equals(driverJobId)) {
-            tracks = !driverSubmitted;
-            driverSubmitted = true;
+            tracks = tracker.driverJobSubmitted();
+            if (tracks) {
+                markDriverJob(plan);
+            }
         } else {
             tracks = !tracker.isTracked(jobId);
             if (tracks) {
                 LivingPriority priority = livingPriorityOf(plan);
                 log.info("Job '{}' ({}) has living priority {}.", plan.getName(), jobId, priority);
                 tracker.jobSubmitted(jobId, priority);
-                publishProgress();
+                reporter.progress(tracker);
             }
         }
 
@@ -339,62 +244,44 @@ public class DriverDispatcher extends Dispatcher {
     public CompletableFuture<Acknowledge> submitFailedJob(
             JobID jobId, String jobName, Throwable exception) {
         CompletableFuture<Acknowledge> result = super.submitFailedJob(jobId, jobName, exception);
-        if (jobId.equals(driverJobId) && !driverSubmitted) {
-            driverSubmitted = true;
-            onDriverFailed(exception);
-            tracker.jobTerminated(driverJobId, JobStatus.FAILED);
+        if (jobId.equals(driverJobId) && tracker.driverJobPreparationFailed(exception)) {
             advance();
         }
         return result;
     }
 
-    // ------------------------------------------------------------------------
-    //  Job ends
-    // ------------------------------------------------------------------------
-
-    /** How the job at its position in main() is answered; empty for jobs main() did not send. */
-    private Optional<DriverJobPositions.Decision> positionDecision(ExecutionPlan plan) {
-        Integer position = plan.getJobConfiguration().get(DriverInternalOptions.JOB_POSITION);
-        if (position == null
-                || !plan.getApplicationId().map(driverApplicationId::equals).orElse(false)) {
-            return Optional.empty();
-        }
-        return Optional.of(positions.submitted(position, plan.getJobID(), plan.getName()));
-    }
-
-    /** A job whose rows went to the lost driver runs again; the old run has no reader left. */
-    private void replace(JobID replaced, ExecutionPlan plan) {
-        log.info(
-                "Job '{}' ({}) sends its rows to main(): the restarted driver runs it again as {}.",
-                plan.getName(),
-                replaced,
-                plan.getJobID());
-        if (!tracker.isTerminal(replaced)) {
-            tracker.jobSuperseded(replaced);
-            cancelJob(replaced, timeout);
-        }
-    }
-
-    /** A rule of driver mode is broken while the driver runs: end the application FAILED. */
-    private void failApplication(Throwable cause) {
-        log.error("Driver application {} fails.", driverApplicationId, cause);
-        onDriverFailed(cause);
-        tracker.applicationFailed();
-        advance();
-    }
-
     private void onSubmissionFailed(JobID jobId, ExecutionPlan plan, Throwable failure) {
         Throwable cause = ExceptionUtils.stripCompletionException(failure);
         log.warn("Submission of job {} failed.", jobId, cause);
-        Integer position = plan.getJobConfiguration().get(DriverInternalOptions.JOB_POSITION);
-        if (position != null) {
-            positions.submissionFailed(position, jobId);
-        }
-        if (jobId.equals(driverJobId)) {
-            onDriverFailed(cause);
-        }
-        tracker.jobSubmissionFailed(jobId);
+        DriverJobMarkers.position(plan.getJobConfiguration())
+                .ifPresent(position -> positions.submissionFailed(position, jobId));
+        tracker.jobSubmissionFailed(jobId, cause);
         advance();
+    }
+
+    private void cancelDriverApplication() {
+        log.info("Driver application {} is cancelled.", driverApplicationId);
+        tracker.applicationCancelled();
+        advance();
+    }
+
+    // ------------------------------------------------------------------------
+    //  Observe: job ends
+    // ------------------------------------------------------------------------
+
+    private void recoverAndFollow(ExecutionPlan plan) {
+        JobID jobId = plan.getJobID();
+        log.info("Recovering job '{}' ({}).", plan.getName(), jobId);
+        recoverJob(jobId, timeout)
+                .whenCompleteAsync(
+                        (ack, failure) -> {
+                            if (failure != null) {
+                                onSubmissionFailed(jobId, plan, failure);
+                            } else {
+                                followJob(jobId);
+                            }
+                        },
+                        getMainThreadExecutor());
     }
 
     private void followJob(JobID jobId) {
@@ -426,50 +313,100 @@ public class DriverDispatcher extends Dispatcher {
             return;
         }
         log.info("Job {} reached {}.", jobId, status);
-        if (jobId.equals(driverJobId) && status == JobStatus.FAILED) {
-            onDriverFailed(cause);
-        }
-        tracker.jobTerminated(jobId, status);
+        tracker.jobTerminated(jobId, status, cause);
         advance();
     }
 
-    private void onDriverFailed(@Nullable Throwable cause) {
-        if (driverFailure == null) {
-            driverFailure = cause;
+    /**
+     * A job that ended under an earlier JobManager is answered from the result high availability
+     * kept, accumulators included: Flink's own answer after a failover (from the clean-up of the
+     * job's checkpoint resources) has its state but no accumulators.
+     */
+    @Override
+    public CompletableFuture<JobResult> requestJobResult(JobID jobId, Duration timeout) {
+        Optional<JobResult> recovered = recovery.resultOf(jobId);
+        return recovered.isPresent()
+                ? CompletableFuture.completedFuture(recovered.get())
+                : super.requestJobResult(jobId, timeout);
+    }
+
+    @Override
+    public CompletableFuture<JobStatus> requestJobStatus(JobID jobId, Duration timeout) {
+        Optional<JobResult> recovered = recovery.resultOf(jobId);
+        return recovered.isPresent()
+                ? CompletableFuture.completedFuture(DriverRecovery.statusOf(recovered.get()))
+                : super.requestJobStatus(jobId, timeout);
+    }
+
+    // ------------------------------------------------------------------------
+    //  Decide: what a submission at a position means
+    // ------------------------------------------------------------------------
+
+    /** How the job at its position in main() is answered; empty for jobs main() did not send. */
+    private Optional<DriverJobPositions.Decision> positionDecision(ExecutionPlan plan) {
+        OptionalInt position = DriverJobMarkers.position(plan.getJobConfiguration());
+        if (position.isEmpty() || !isDriverApplications(plan)) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                positions.submitted(position.getAsInt(), plan.getJobID(), plan.getName()));
+    }
+
+    private LivingPriority livingPriorityOf(ExecutionPlan plan) {
+        if (!isDriverApplications(plan)) {
+            // Not the driver's: such a job must not keep the cluster alive.
+            return LivingPriority.DAEMON;
+        }
+        return LivingPriority.ofSubmittedJob(plan.getJobConfiguration());
+    }
+
+    private boolean isDriverApplications(ExecutionPlan plan) {
+        return plan.getApplicationId().map(driverApplicationId::equals).orElse(false);
+    }
+
+    // ------------------------------------------------------------------------
+    //  Act
+    // ------------------------------------------------------------------------
+
+    /** A job whose rows went to the lost driver runs again; the old run has no reader left. */
+    private void replace(JobID replaced, ExecutionPlan plan) {
+        log.info(
+                "Job '{}' ({}) sends its rows to main(): the restarted driver runs it again as {}.",
+                plan.getName(),
+                replaced,
+                plan.getJobID());
+        if (!tracker.isTerminal(replaced)) {
+            tracker.jobSuperseded(replaced);
+            cancelJob(replaced, timeout);
         }
     }
 
-    private void cancelDriverApplication() {
-        log.info("Driver application {} is cancelled.", driverApplicationId);
-        tracker.applicationCancelled();
+    /** A rule of driver mode is broken while the driver runs: end the application FAILED. */
+    private void failApplication(Throwable cause) {
+        log.error("Driver application {} fails.", driverApplicationId, cause);
+        tracker.applicationFailed(cause);
         advance();
     }
-
-    // ------------------------------------------------------------------------
-    //  Ending
-    // ------------------------------------------------------------------------
 
     /** Acts on the tracker's decision: cancel what is left, and shut down once all ended. */
     private void advance() {
-        publishProgress();
+        reporter.progress(tracker);
         Optional<ApplicationOutcome> outcome = tracker.getOutcome();
-        if (outcome.isEmpty() || shutDownTriggered) {
+        if (outcome.isEmpty() || tracker.isShuttingDown()) {
             return;
         }
-        driverApplication.transitionToEnding(outcome.get(), causeOf(outcome.get()));
+        driverApplication.transitionToEnding(outcome.get(), tracker.getFailureCause());
         for (JobID jobId : tracker.takeJobsToCancel()) {
             cancel(jobId);
         }
-        if (tracker.isReadyToShutDown()) {
+        if (tracker.startShutDown()) {
             shutDown(outcome.get());
         }
     }
 
     private void cancel(JobID jobId) {
-        if (jobId.equals(driverJobId) && !driverSubmitted) {
+        if (jobId.equals(driverJobId) && tracker.withdrawDriverJob()) {
             // Still being prepared: it will never be submitted (submitJob refuses it now).
-            driverSubmitted = true;
-            tracker.jobTerminated(driverJobId, JobStatus.CANCELED);
             return;
         }
         log.info("Cancelling job {} since driver application {} ends.", jobId, driverApplicationId);
@@ -485,76 +422,14 @@ public class DriverDispatcher extends Dispatcher {
     }
 
     private void shutDown(ApplicationOutcome outcome) {
-        shutDownTriggered = true;
         requestExecutionGraphInfo(driverJobId, timeout)
                 .handleAsync(
-                        (info, failure) -> {
-                            finishShutDown(outcome, info == null ? -1 : driverRestarts(info));
+                        (driverJob, failure) -> {
+                            reporter.ended(outcome, tracker, driverJob);
+                            driverApplication.transitionToEnded(outcome, tracker.getFailureCause());
+                            shutDownCluster(outcome.toApplicationStatus());
                             return null;
                         },
                         getMainThreadExecutor());
-    }
-
-    /** The driver job has one task: its attempt number counts the restarts. */
-    private static int driverRestarts(ExecutionGraphInfo info) {
-        int restarts = 0;
-        for (AccessExecutionVertex vertex :
-                info.getArchivedExecutionGraph().getAllExecutionVertices()) {
-            restarts = Math.max(restarts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
-        }
-        return restarts;
-    }
-
-    private void finishShutDown(ApplicationOutcome outcome, int driverRestarts) {
-        String summary =
-                DriverSummary.format(
-                        outcome,
-                        tracker.getJobCounts(),
-                        causeOf(outcome),
-                        driverRestarts,
-                        jobManagerAttempt - 1);
-        log.info("{}", summary);
-        diagnostics.setDiagnostics(summary);
-        diagnostics.updateProgress(1.0);
-        driverApplication.transitionToEnded(outcome, causeOf(outcome));
-        shutDownCluster(outcome.toApplicationStatus());
-    }
-
-    @Nullable
-    private Throwable causeOf(ApplicationOutcome outcome) {
-        return outcome == ApplicationOutcome.FAILED ? driverFailure : null;
-    }
-
-    private void publishProgress() {
-        diagnostics.updateProgress(tracker.getProgress());
-    }
-
-    // ------------------------------------------------------------------------
-    //  Job markers
-    // ------------------------------------------------------------------------
-
-    private LivingPriority livingPriorityOf(ExecutionPlan plan) {
-        if (!plan.getApplicationId().map(driverApplicationId::equals).orElse(false)) {
-            // Not the driver's: such a job must not keep the cluster alive.
-            return LivingPriority.DAEMON;
-        }
-        return LivingPriority.ofSubmittedJob(plan.getJobConfiguration());
-    }
-
-    private Optional<ApplicationID> applicationIdMarker(ExecutionPlan plan) {
-        String marker = plan.getJobConfiguration().get(DriverInternalOptions.APPLICATION_ID);
-        if (marker == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(ApplicationID.fromHexString(marker));
-        } catch (IllegalArgumentException e) {
-            log.warn(
-                    "Job {} has an invalid {}: {}.",
-                    plan.getJobID(),
-                    DriverInternalOptions.APPLICATION_ID.key(),
-                    marker);
-            return Optional.empty();
-        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.flinkdriver.dispatcher;
 
+import dev.flinkdriver.api.DriverApplicationNames;
 import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverJobMarkers;
 import dev.flinkdriver.api.DriverOptions;
 
 import org.apache.flink.api.common.ApplicationID;
@@ -55,8 +57,9 @@ public class DriverDispatcherFactory implements DispatcherFactory {
 
     /**
      * @param driverConfiguration the configuration main() runs with, including the {@link
-     *     DriverOptions} ({@link DriverInternalOptions#JAR} is required); {@link
-     *     DriverOptions#APPLICATION_ID} fixes the application id, otherwise a random one is used
+     *     DriverOptions} ({@link DriverInternalOptions#JAR} is required); the application id in it
+     *     ({@link DriverJobMarkers#applicationId}) fixes the application id, otherwise a random one
+     *     is used
      * @param diagnostics where the outcome and progress are published for YARN
      * @param restBaseUrl to be completed by the entrypoint with the REST endpoint's base URL
      *     ({@code RestServerEndpoint#getRestBaseUrl()}) once it runs; the driver job is submitted
@@ -80,11 +83,9 @@ public class DriverDispatcherFactory implements DispatcherFactory {
         // availability the next JobManager (a new YARN attempt, a new JVM) must find the same
         // one too, so it derives from the HA cluster id (the YARN application id by default).
         this.applicationId =
-                driverConfiguration
-                        .getOptional(DriverInternalOptions.APPLICATION_ID)
-                        .map(ApplicationID::fromHexString)
+                DriverJobMarkers.applicationId(driverConfiguration)
                         .orElseGet(() -> fromClusterId(driverConfiguration));
-        this.applicationName = applicationName(driverConfiguration);
+        this.applicationName = DriverApplicationNames.of(driverConfiguration);
     }
 
     public ApplicationID getApplicationId() {
@@ -159,12 +160,5 @@ public class DriverDispatcherFactory implements DispatcherFactory {
                         ("flink-driver/" + configuration.get(HighAvailabilityOptions.HA_CLUSTER_ID))
                                 .getBytes(StandardCharsets.UTF_8));
         return new ApplicationID(uuid.getLeastSignificantBits(), uuid.getMostSignificantBits());
-    }
-
-    static String applicationName(Configuration driverConfiguration) {
-        return driverConfiguration
-                .getOptional(DriverOptions.APPLICATION_NAME)
-                .or(() -> driverConfiguration.getOptional(DriverOptions.MAIN_CLASS))
-                .orElse("flink-driver");
     }
 }

@@ -1,14 +1,17 @@
 package dev.flinkdriver.dispatcher;
 
-import dev.flinkdriver.api.DispatcherEndpoint;
-import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.api.DriverJobIds;
+import dev.flinkdriver.api.DriverJobMarkers;
+import dev.flinkdriver.api.LivingPriority;
 
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.graph.ExecutionPlan;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,9 +31,12 @@ import java.util.OptionalInt;
  * <p>Flink's application mode (a dispatcher started with an {@code ApplicationBootstrap}) never
  * persists the bootstrapped application itself: the new dispatcher builds it again, and it is the
  * application that must {@code recoverJob} each suspended job. This class only sorts what was
- * recovered; the {@link DriverDispatcher} acts on it.
+ * recovered and replays it into the dispatcher's bookkeeping; the {@link DriverDispatcher} acts on
+ * it.
  */
 final class DriverRecovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverRecovery.class);
 
     /** Positions searched for a finished job's id: far more jobs than main() plausibly submits. */
     static final int MAX_POSITION = 10_000;
@@ -109,24 +115,6 @@ final class DriverRecovery {
         return Optional.ofNullable(suspended.get(driverJobId));
     }
 
-    /**
-     * Tells the recovered driver job which JobManager attempt and which dispatcher run it: the plan
-     * high availability kept carries the first JobManager's, and the restarted main() derives the
-     * ids of the jobs that collect rows to it from this one ({@link DriverJobIds#ofRerun}) and
-     * submits its jobs to this dispatcher. The plan object is the one Flink's dispatcher recovers,
-     * so this must happen before the dispatcher runs it.
-     */
-    void markDriverJob(DispatcherEndpoint dispatcher) {
-        suspendedDriverJob()
-                .ifPresent(
-                        plan -> {
-                            Configuration configuration = plan.getJobConfiguration();
-                            configuration.set(
-                                    DriverInternalOptions.JOBMANAGER_ATTEMPT, jobManagerAttempt);
-                            dispatcher.writeTo(configuration);
-                        });
-    }
-
     /** Jobs main() submitted that had ended, with their results (accumulators included). */
     List<JobResult> endedUserJobs() {
         List<JobResult> jobs = new ArrayList<>();
@@ -137,6 +125,76 @@ final class DriverRecovery {
                     }
                 });
         return jobs;
+    }
+
+    /**
+     * Replays what high availability kept into the bookkeeping of this JobManager: the living
+     * priorities of the jobs and the positions main() submitted them at. Every job is registered
+     * before any is marked ended: an ended driver with no NORMAL job known yet would end the
+     * application at once. Nothing on a first start.
+     *
+     * @return the jobs to recover and follow: the jobs that still ran, then the driver job if it
+     *     still ran (recovered from their latest completed checkpoints, Flink's own job recovery).
+     *     Jobs that had ended are never run again: a restarted main() that submits one is answered
+     *     with its result.
+     */
+    List<ExecutionPlan> replayInto(LivingPriorityTracker tracker, DriverJobPositions positions) {
+        if (!isRecovery()) {
+            return List.of();
+        }
+        List<ExecutionPlan> running = suspendedUserJobs();
+        List<JobResult> endedJobResults = endedUserJobs();
+        LOG.info(
+                "JobManager attempt {} recovers driver application {}: driver job {}, {} running"
+                        + " jobs, {} ended jobs.",
+                jobManagerAttempt,
+                applicationId,
+                isDriverSuspended() ? "running" : driverResult().isPresent() ? "ended" : "missing",
+                running.size(),
+                endedJobResults.size());
+
+        for (ExecutionPlan plan : running) {
+            DriverJobMarkers.position(plan.getJobConfiguration())
+                    .ifPresent(
+                            position ->
+                                    positions.submitted(position, plan.getJobID(), plan.getName()));
+            tracker.jobSubmitted(
+                    plan.getJobID(), LivingPriority.ofSubmittedJob(plan.getJobConfiguration()));
+        }
+        for (JobResult result : endedJobResults) {
+            positionOf(result)
+                    .ifPresent(
+                            position ->
+                                    positions.submitted(
+                                            position, result.getJobId(), result.getJobName()));
+            tracker.jobSubmitted(result.getJobId(), LivingPriority.NORMAL);
+        }
+        for (JobResult result : endedJobResults) {
+            tracker.jobTerminated(result.getJobId(), statusOf(result));
+        }
+        driverResult()
+                .ifPresent(
+                        result -> {
+                            tracker.driverJobSubmitted();
+                            tracker.jobTerminated(
+                                    driverJobId,
+                                    statusOf(result),
+                                    result.getSerializedThrowable().orElse(null));
+                        });
+
+        List<ExecutionPlan> toRecover = new ArrayList<>(running);
+        suspendedDriverJob()
+                .ifPresent(
+                        plan -> {
+                            tracker.driverJobSubmitted();
+                            toRecover.add(plan);
+                        });
+        return toRecover;
+    }
+
+    /** A result without a status is one of a job that failed. */
+    static JobStatus statusOf(JobResult result) {
+        return result.getJobStatus().orElse(JobStatus.FAILED);
     }
 
     /** The result HA kept for an ended job. */

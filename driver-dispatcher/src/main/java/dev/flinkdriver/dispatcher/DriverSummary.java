@@ -1,5 +1,7 @@
 package dev.flinkdriver.dispatcher;
 
+import dev.flinkdriver.api.DriverDiagnosticsFormat;
+
 import org.apache.flink.util.SerializedThrowable;
 
 import javax.annotation.Nullable;
@@ -9,8 +11,6 @@ import java.util.Set;
 
 /** Formats the one-line summary of an ended driver application that YARN shows. */
 public final class DriverSummary {
-
-    static final String PREFIX = "flink-driver: application ";
 
     private static final String SERIALIZED_THROWABLE_PREFIX =
             SerializedThrowable.class.getName() + ": ";
@@ -45,7 +45,7 @@ public final class DriverSummary {
             int driverRestarts,
             int jobManagerFailovers) {
         StringBuilder summary =
-                new StringBuilder(PREFIX)
+                new StringBuilder(DriverDiagnosticsFormat.PREFIX)
                         .append(outcome.toApplicationStatus().name())
                         .append(": ")
                         .append(counts.getFinished())
@@ -55,14 +55,11 @@ public final class DriverSummary {
                         .append(counts.getCancelled())
                         .append(" cancelled");
         if (driverRestarts >= 0) {
-            summary.append(", driver restarted ")
-                    .append(driverRestarts)
-                    .append(driverRestarts == 1 ? " time" : " times");
+            summary.append(", ").append(DriverDiagnosticsFormat.driverRestarts(driverRestarts));
         }
         if (jobManagerFailovers > 0) {
-            summary.append(", JobManager failed over ")
-                    .append(jobManagerFailovers)
-                    .append(jobManagerFailovers == 1 ? " time" : " times");
+            summary.append(", ")
+                    .append(DriverDiagnosticsFormat.jobManagerFailovers(jobManagerFailovers));
         }
         if (cause != null) {
             summary.append(" Cause: ").append(describe(rootCause(cause)));

@@ -44,6 +44,14 @@ public final class LivingPriorityTracker {
 
     private double progress;
 
+    /** The driver job reached the dispatcher (or was recovered), or it never will. */
+    private boolean driverSubmitted;
+
+    /** Why the application fails: the first failure of the driver or of a rule of driver mode. */
+    @Nullable private Throwable failureCause;
+
+    private boolean shutDownStarted;
+
     public LivingPriorityTracker(JobID driverJobId) {
         this.driverJobId = checkNotNull(driverJobId);
         priorities.put(driverJobId, LivingPriority.DRIVER);
@@ -51,6 +59,46 @@ public final class LivingPriorityTracker {
 
     public JobID getDriverJobId() {
         return driverJobId;
+    }
+
+    /**
+     * The driver job reaches the dispatcher, submitted or recovered from an earlier JobManager.
+     *
+     * @return false for a duplicate: the first submission is the one being followed
+     */
+    public boolean driverJobSubmitted() {
+        boolean first = !driverSubmitted;
+        driverSubmitted = true;
+        return first;
+    }
+
+    /**
+     * The driver job could not even be built: it fails without ever being submitted.
+     *
+     * @return false when it had been submitted already, and this report changes nothing
+     */
+    public boolean driverJobPreparationFailed(@Nullable Throwable cause) {
+        if (driverSubmitted) {
+            return false;
+        }
+        driverSubmitted = true;
+        jobTerminated(driverJobId, JobStatus.FAILED, cause);
+        return true;
+    }
+
+    /**
+     * The application ends before its driver job was submitted: it never will be (submissions are
+     * refused now), so it counts as CANCELED and nothing has to be cancelled.
+     *
+     * @return false when the driver job was submitted and has to be cancelled
+     */
+    public boolean withdrawDriverJob() {
+        if (driverSubmitted) {
+            return false;
+        }
+        driverSubmitted = true;
+        jobTerminated(driverJobId, JobStatus.CANCELED);
+        return true;
     }
 
     /** Registers a job main() (or anybody else) submitted; it is pending from now on. */
@@ -65,8 +113,13 @@ public final class LivingPriorityTracker {
 
     /** Forgets a job whose submission was rejected: it never ran. The driver job fails instead. */
     public void jobSubmissionFailed(JobID jobId) {
+        jobSubmissionFailed(jobId, null);
+    }
+
+    /** As {@link #jobSubmissionFailed(JobID)}; the cause is the driver's failure if it is its. */
+    public void jobSubmissionFailed(JobID jobId, @Nullable Throwable cause) {
         if (jobId.equals(driverJobId)) {
-            jobTerminated(jobId, JobStatus.FAILED);
+            jobTerminated(jobId, JobStatus.FAILED, cause);
         } else {
             forget(jobId);
         }
@@ -91,6 +144,17 @@ public final class LivingPriorityTracker {
         }
     }
 
+    /**
+     * As {@link #jobTerminated(JobID, JobStatus)}; a FAILED driver job's cause becomes the
+     * application's failure cause, unless an earlier failure is that already.
+     */
+    public void jobTerminated(JobID jobId, JobStatus status, @Nullable Throwable cause) {
+        if (jobId.equals(driverJobId) && status == JobStatus.FAILED) {
+            recordFailure(cause);
+        }
+        jobTerminated(jobId, status);
+    }
+
     /** Records that a job reached a globally terminal state; later reports are ignored. */
     public void jobTerminated(JobID jobId, JobStatus status) {
         checkArgument(status.isGloballyTerminalState(), "%s is not globally terminal.", status);
@@ -110,14 +174,27 @@ public final class LivingPriorityTracker {
     }
 
     /** The application broke a rule while its driver still runs: the outcome is FAILED. */
-    public void applicationFailed() {
+    public void applicationFailed(Throwable cause) {
+        recordFailure(checkNotNull(cause));
         if (outcome == null) {
             outcome = ApplicationOutcome.FAILED;
         }
     }
 
+    private void recordFailure(@Nullable Throwable cause) {
+        if (failureCause == null) {
+            failureCause = cause;
+        }
+    }
+
     public Optional<ApplicationOutcome> getOutcome() {
         return Optional.ofNullable(outcome);
+    }
+
+    /** Why the application failed; null unless the outcome is FAILED, or when nothing said why. */
+    @Nullable
+    public Throwable getFailureCause() {
+        return outcome == ApplicationOutcome.FAILED ? failureCause : null;
     }
 
     public boolean isTracked(JobID jobId) {
@@ -148,6 +225,23 @@ public final class LivingPriorityTracker {
     /** The outcome is decided and no job is pending or running any more. */
     public boolean isReadyToShutDown() {
         return outcome != null && terminalStatuses.keySet().containsAll(priorities.keySet());
+    }
+
+    /**
+     * True once, the first time it is asked when the cluster is {@link #isReadyToShutDown ready to
+     * shut down}: the shut-down happens once.
+     */
+    public boolean startShutDown() {
+        if (shutDownStarted || !isReadyToShutDown()) {
+            return false;
+        }
+        shutDownStarted = true;
+        return true;
+    }
+
+    /** The shut-down has started: nothing is decided or done any more. */
+    public boolean isShuttingDown() {
+        return shutDownStarted;
     }
 
     /**

@@ -29,11 +29,21 @@ class DriverDiagnosticsTest {
     }
 
     @Test
-    void keepsTheDiagnostics() {
+    void keepsTheDiagnosticsOfTheEndedApplicationAtFullProgress() {
         DriverDiagnostics diagnostics = new DriverDiagnostics();
+        diagnostics.updateProgress(0.5);
+        assertThat(diagnostics.getDiagnostics()).as("running").isNull();
 
-        diagnostics.setDiagnostics("flink-driver: application SUCCEEDED");
+        String summary =
+                DriverSummary.format(ApplicationOutcome.SUCCEEDED, new JobCounts(3, 0, 0), null, 0);
+        diagnostics.applicationEnded(summary);
+        // A late report of the tracker's progress must not take the end back.
+        diagnostics.updateProgress(0.75);
 
-        assertThat(diagnostics.getDiagnostics()).isEqualTo("flink-driver: application SUCCEEDED");
+        assertThat(diagnostics.getDiagnostics())
+                .isEqualTo(
+                        "flink-driver: application SUCCEEDED: 3 jobs finished, 0 failed,"
+                                + " 0 cancelled, driver restarted 0 times");
+        assertThat(diagnostics.getProgress()).as("YARN shows the ended application").isEqualTo(1.0);
     }
 }

@@ -1,15 +1,15 @@
 package dev.flinkdriver.dispatcher;
 
-import dev.flinkdriver.api.DispatcherEndpoint;
-import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.api.DriverJobIds;
+import dev.flinkdriver.api.DriverJobMarkers;
 
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.runtime.dispatcher.DispatcherId;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.streaming.api.graph.ExecutionPlan;
+import org.apache.flink.util.SerializedThrowable;
 
 import org.junit.jupiter.api.Test;
 
@@ -93,27 +93,64 @@ class DriverRecoveryTest {
     }
 
     @Test
-    void theRecoveredDriverJobLearnsWhichJobManagerAndDispatcherRunIt() {
+    void replaysTheJobsThatRanAndTheJobsThatEndedAndRecoversTheRunningOnes() {
         JobGraph driverPlan = plan(driver, app);
-        driverPlan.getJobConfiguration().set(DriverInternalOptions.JOBMANAGER_ATTEMPT, 1);
-        new DispatcherEndpoint(
-                        "pekko.tcp://flink@first:6123/user/rpc/dispatcher_0",
-                        DispatcherId.generate())
-                .writeTo(driverPlan.getJobConfiguration());
+        JobGraph job3 = plan(DriverJobIds.ofPosition(app, 3), app);
+        DriverJobMarkers.markSubmittedJob(job3.getJobConfiguration(), app, 3, false);
+        JobResult job1 = result(DriverJobIds.ofPosition(app, 1), app, "app: job-1");
         DriverRecovery recovery =
-                new DriverRecovery(app, driver, 2, List.of(driverPlan), List.of());
+                new DriverRecovery(app, driver, 2, List.of(job3, driverPlan), List.of(job1));
+        LivingPriorityTracker tracker = new LivingPriorityTracker(driver);
+        DriverJobPositions positions = new DriverJobPositions();
 
-        DispatcherEndpoint secondDispatcher =
-                new DispatcherEndpoint(
-                        "pekko.tcp://flink@second:6123/user/rpc/dispatcher_0",
-                        DispatcherId.generate());
-        recovery.markDriverJob(secondDispatcher);
+        List<ExecutionPlan> toRecover = recovery.replayInto(tracker, positions);
 
-        assertThat(driverPlan.getJobConfiguration().get(DriverInternalOptions.JOBMANAGER_ATTEMPT))
-                .isEqualTo(2);
-        assertThat(DispatcherEndpoint.readFrom(driverPlan.getJobConfiguration()))
-                .as("the restarted driver submits to the new leader, with its fencing token")
-                .contains(secondDispatcher);
+        assertThat(toRecover).as("the driver job last").containsExactly(job3, driverPlan);
+        assertThat(tracker.driverJobSubmitted()).as("the driver job is recovered").isFalse();
+        assertThat(tracker.isTerminal(job1.getJobId())).isTrue();
+        assertThat(tracker.isTracked(job3.getJobID())).isTrue();
+        assertThat(tracker.getJobCounts()).isEqualTo(new JobCounts(1, 0, 0));
+        assertThat(positions.submitted(1, job1.getJobId(), "app: job-1").answer())
+                .as("the restarted main()'s first job is the ended one")
+                .isEqualTo(DriverJobPositions.Answer.ATTACH);
+        assertThat(positions.submitted(3, job3.getJobID(), job3.getName()).answer())
+                .isEqualTo(DriverJobPositions.Answer.ATTACH);
+    }
+
+    @Test
+    void aDriverThatHadFailedEndsTheApplicationWithItsCauseOnceTheJobsAreKnown() {
+        JobGraph job2 = plan(DriverJobIds.ofPosition(app, 2), app);
+        JobResult failedDriver =
+                new JobResult.Builder()
+                        .jobId(driver)
+                        .applicationId(app)
+                        .jobName("driver")
+                        .jobStatus(JobStatus.FAILED)
+                        .serializedThrowable(
+                                new SerializedThrowable(new IllegalStateException("boom")))
+                        .netRuntime(1)
+                        .build();
+        DriverRecovery recovery =
+                new DriverRecovery(app, driver, 2, List.of(job2), List.of(failedDriver));
+        LivingPriorityTracker tracker = new LivingPriorityTracker(driver);
+
+        assertThat(recovery.replayInto(tracker, new DriverJobPositions())).containsExactly(job2);
+
+        assertThat(tracker.getOutcome()).contains(ApplicationOutcome.FAILED);
+        assertThat(DriverSummary.describe(tracker.getFailureCause()))
+                .isEqualTo("java.lang.IllegalStateException: boom");
+        assertThat(tracker.takeJobsToCancel())
+                .as("the job that still ran is cancelled once recovered")
+                .containsExactly(job2.getJobID());
+    }
+
+    @Test
+    void aFirstStartReplaysNothing() {
+        LivingPriorityTracker tracker = new LivingPriorityTracker(driver);
+
+        assertThat(DriverRecovery.none(app, driver).replayInto(tracker, new DriverJobPositions()))
+                .isEmpty();
+        assertThat(tracker.driverJobSubmitted()).isTrue();
     }
 
     private static JobGraph plan(JobID id, ApplicationID app) {

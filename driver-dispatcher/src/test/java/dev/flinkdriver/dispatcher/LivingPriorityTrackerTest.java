@@ -148,12 +148,14 @@ class LivingPriorityTrackerTest {
         tracker.jobSubmitted(normal, LivingPriority.NORMAL);
         tracker.jobSubmitted(daemon, LivingPriority.DAEMON);
 
-        tracker.applicationFailed();
+        IllegalStateException brokenRule = new IllegalStateException("another job at #2");
+        tracker.applicationFailed(brokenRule);
         tracker.jobTerminated(driver, JobStatus.FINISHED);
 
         assertThat(tracker.getOutcome())
                 .as("a broken rule wins over the driver's own end")
                 .contains(ApplicationOutcome.FAILED);
+        assertThat(tracker.getFailureCause()).isSameAs(brokenRule);
         assertThat(tracker.takeJobsToCancel()).containsExactlyInAnyOrder(normal, daemon);
         tracker.jobTerminated(normal, JobStatus.CANCELED);
         assertThat(tracker.isReadyToShutDown()).isFalse();
@@ -185,6 +187,86 @@ class LivingPriorityTrackerTest {
 
         assertThat(tracker.getOutcome()).contains(ApplicationOutcome.FAILED);
         assertThat(tracker.isReadyToShutDown()).isTrue();
+    }
+
+    @Test
+    void theFirstFailureIsTheCauseAndOnlyOfAFailedApplication() {
+        RuntimeException first = new RuntimeException("main() threw");
+        tracker.jobSubmitted(normal, LivingPriority.NORMAL);
+        tracker.jobTerminated(normal, JobStatus.FAILED, new RuntimeException("not the driver"));
+        assertThat(tracker.getFailureCause()).as("undecided").isNull();
+
+        tracker.jobTerminated(driver, JobStatus.FAILED, first);
+        tracker.jobTerminated(driver, JobStatus.FAILED, new RuntimeException("reported again"));
+
+        assertThat(tracker.getOutcome()).contains(ApplicationOutcome.FAILED);
+        assertThat(tracker.getFailureCause()).isSameAs(first);
+    }
+
+    @Test
+    void aCancelledApplicationHasNoFailureCause() {
+        tracker.applicationCancelled();
+        tracker.jobTerminated(driver, JobStatus.FAILED, new RuntimeException("cancelled"));
+
+        assertThat(tracker.getOutcome()).contains(ApplicationOutcome.CANCELED);
+        assertThat(tracker.getFailureCause()).isNull();
+    }
+
+    @Test
+    void aDriverJobThatCouldNotBePreparedFailsTheApplicationOnce() {
+        RuntimeException noJar = new RuntimeException("no jar");
+
+        assertThat(tracker.driverJobPreparationFailed(noJar)).isTrue();
+        assertThat(tracker.driverJobPreparationFailed(new RuntimeException("again"))).isFalse();
+        assertThat(tracker.driverJobSubmitted()).as("it never is any more").isFalse();
+
+        assertThat(tracker.getOutcome()).contains(ApplicationOutcome.FAILED);
+        assertThat(tracker.getFailureCause()).isSameAs(noJar);
+        assertThat(tracker.isReadyToShutDown()).isTrue();
+    }
+
+    @Test
+    void aPreparationFailureAfterTheSubmissionChangesNothing() {
+        assertThat(tracker.driverJobSubmitted()).isTrue();
+        assertThat(tracker.driverJobSubmitted()).as("a duplicate").isFalse();
+
+        assertThat(tracker.driverJobPreparationFailed(new RuntimeException())).isFalse();
+        assertThat(tracker.getOutcome()).isEmpty();
+    }
+
+    @Test
+    void aDriverJobNotSubmittedYetIsWithdrawnNotCancelled() {
+        tracker.applicationCancelled();
+        assertThat(tracker.takeJobsToCancel()).containsExactly(driver);
+
+        assertThat(tracker.withdrawDriverJob()).isTrue();
+
+        assertThat(tracker.isTerminal(driver)).isTrue();
+        assertThat(tracker.isReadyToShutDown()).isTrue();
+        assertThat(tracker.driverJobSubmitted()).as("submissions are refused now").isFalse();
+    }
+
+    @Test
+    void aSubmittedDriverJobMustBeCancelled() {
+        tracker.driverJobSubmitted();
+        tracker.applicationCancelled();
+
+        assertThat(tracker.withdrawDriverJob()).isFalse();
+        assertThat(tracker.isReadyToShutDown()).isFalse();
+    }
+
+    @Test
+    void theShutDownStartsOnceAndOnlyWhenEverythingEnded() {
+        tracker.jobSubmitted(daemon, LivingPriority.DAEMON);
+        tracker.jobTerminated(driver, JobStatus.FINISHED);
+        assertThat(tracker.startShutDown()).as("the DAEMON job still runs").isFalse();
+        assertThat(tracker.isShuttingDown()).isFalse();
+
+        tracker.jobTerminated(daemon, JobStatus.CANCELED);
+
+        assertThat(tracker.startShutDown()).isTrue();
+        assertThat(tracker.isShuttingDown()).isTrue();
+        assertThat(tracker.startShutDown()).isFalse();
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.flinkdriver.driver;
 
-import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.api.DriverJobIds;
+import dev.flinkdriver.api.DriverJobMarkers;
 import dev.flinkdriver.api.LivingPriority;
 
 import org.apache.flink.api.common.ApplicationID;
@@ -98,13 +98,8 @@ public final class DriverJobDecorator {
         // The dispatcher takes an RPC submission into this application; the REST handler drops
         // it, and the marker below is what the driver dispatcher then recognises.
         streamGraph.setApplicationId(applicationId);
-        streamGraph
-                .getJobConfiguration()
-                .set(DriverInternalOptions.APPLICATION_ID, applicationId.toHexString());
-        streamGraph.getJobConfiguration().set(DriverInternalOptions.JOB_POSITION, position);
-        streamGraph
-                .getJobConfiguration()
-                .set(DriverInternalOptions.JOB_COLLECTS_TO_DRIVER, collectsToDriver);
+        DriverJobMarkers.markSubmittedJob(
+                streamGraph.getJobConfiguration(), applicationId, position, collectsToDriver);
     }
 
     /** Rows of such a job go to main() only: collect(), executeAndCollect(), Table's collect(). */

@@ -1,8 +1,8 @@
 package dev.flinkdriver.driver;
 
-import dev.flinkdriver.api.DispatcherEndpoint;
 import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.api.DriverJobGraphs;
+import dev.flinkdriver.api.DriverJobMarkers;
 import dev.flinkdriver.api.DriverOptions;
 import dev.flinkdriver.api.DriverRestartStrategy;
 
@@ -103,10 +103,12 @@ public final class DriverProgramRunner {
 
         Configuration configuration = programConfiguration();
         ApplicationID applicationId =
-                ApplicationID.fromHexString(
-                        required(
-                                driverJobConfiguration,
-                                DriverInternalOptions.APPLICATION_ID.key()));
+                DriverJobMarkers.applicationId(driverJobConfiguration)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                DriverInternalOptions.APPLICATION_ID.key()
+                                                        + " is not set in the driver job."));
         DriverJobDecorator decorator =
                 new DriverJobDecorator(
                         driverJobConfiguration
@@ -114,7 +116,7 @@ public final class DriverProgramRunner {
                                 .orElse(""),
                         applicationId,
                         // Set on the driver job by the JobManager that submitted or recovered it.
-                        driverJobConfiguration.get(DriverInternalOptions.JOBMANAGER_ATTEMPT),
+                        DriverJobMarkers.jobManagerAttempt(driverJobConfiguration),
                         driverAttempt);
 
         try (DriverDispatcherConnection connection = openConnection(configuration);
@@ -198,7 +200,7 @@ public final class DriverProgramRunner {
                 || driverJobConfiguration.get(DriverInternalOptions.MANAGE_JOBS)) {
             return null;
         }
-        return DispatcherEndpoint.readFrom(driverJobConfiguration)
+        return DriverJobMarkers.dispatcher(driverJobConfiguration)
                 .map(
                         endpoint ->
                                 DriverDispatcherConnection.open(

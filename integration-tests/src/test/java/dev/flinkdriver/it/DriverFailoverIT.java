@@ -1,5 +1,6 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.api.DriverDiagnosticsFormat;
 import dev.flinkdriver.it.apps.FailoverApp;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -47,7 +48,7 @@ class DriverFailoverIT {
 
         assertThat(awaitSucceeded(id))
                 .contains("4 jobs finished, 0 failed, 0 cancelled")
-                .contains("driver restarted 1 time");
+                .contains(DriverDiagnosticsFormat.driverRestarts(1));
         assertThat(mainRuns(dir)).as("main() ran twice").isEqualTo(2);
         assertThat(taskRuns(dir))
                 .as("every job ran exactly once")
@@ -100,7 +101,7 @@ class DriverFailoverIT {
         assertThat(awaitSucceeded(id))
                 .as("the DAEMON job lived through the restart and was cancelled at the end")
                 .contains("4 jobs finished, 0 failed, 1 cancelled")
-                .contains("driver restarted 1 time");
+                .contains(DriverDiagnosticsFormat.driverRestarts(1));
         assertThat(taskRuns(dir))
                 .as("job 3 and the DAEMON job (0) were attached to, not run again")
                 .isEqualTo(Map.of(0, 1L, 1, 1L, 2, 1L, 3, 1L, 4, 1L));
@@ -134,7 +135,7 @@ class DriverFailoverIT {
 
         assertThat(awaitSucceeded(id))
                 .contains("4 jobs finished, 0 failed, 0 cancelled")
-                .contains("driver restarted 0 times");
+                .contains(DriverDiagnosticsFormat.driverRestarts(0));
         assertThat(mainRuns(dir)).as("main() ran once").isEqualTo(1);
         assertThat(taskRuns(dir))
                 .as("job 1 ran again by its own restart strategy, the others once")
@@ -151,7 +152,7 @@ class DriverFailoverIT {
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
         assertThat(end.getDiagnostics())
                 .contains("1 jobs finished")
-                .contains("driver restarted 0 times")
+                .contains(DriverDiagnosticsFormat.driverRestarts(0))
                 .contains("UserSystemExitException");
         assertThat(mainRuns(dir)).as("main() ran once").isEqualTo(1);
     }

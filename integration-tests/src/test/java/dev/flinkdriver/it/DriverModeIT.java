@@ -1,5 +1,6 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.api.DriverDiagnosticsFormat;
 import dev.flinkdriver.driver.DriverRpcExecutor;
 import dev.flinkdriver.it.apps.DaemonJobApp;
 import dev.flinkdriver.it.apps.FailingMainApp;
@@ -109,7 +110,7 @@ class DriverModeIT {
                 .contains("1 jobs finished")
                 .contains("1 cancelled")
                 .as("main() throwing is the program's own failure: no driver restart")
-                .contains("driver restarted 0 times");
+                .contains(DriverDiagnosticsFormat.driverRestarts(0));
         FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
     }
 

@@ -1,5 +1,6 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.api.DriverDiagnosticsFormat;
 import dev.flinkdriver.it.apps.CheckpointedCountersApp;
 import dev.flinkdriver.it.apps.FailoverApp;
 
@@ -61,7 +62,7 @@ class JobManagerFailoverIT {
         assertThat(end.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(2);
         assertThat(end.getDiagnostics())
                 .contains("4 jobs finished, 0 failed, 0 cancelled")
-                .contains("JobManager failed over 1 time");
+                .contains(DriverDiagnosticsFormat.jobManagerFailovers(1));
         assertThat(taskRuns(dir))
                 .as("jobs 1-2 ran once, 3-4 once in the second attempt")
                 .isEqualTo(Map.of(1, 1L, 2, 1L, 3, 1L, 4, 1L));
@@ -140,7 +141,7 @@ class JobManagerFailoverIT {
         assertThat(cancel.exitCode()).as(cancel.stderr()).isZero();
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.KILLED);
-        assertThat(end.getDiagnostics()).contains("JobManager failed over 1 time");
+        assertThat(end.getDiagnostics()).contains(DriverDiagnosticsFormat.jobManagerFailovers(1));
         assertNothingLeftRunning(id);
     }
 

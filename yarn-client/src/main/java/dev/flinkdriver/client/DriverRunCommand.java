@@ -1,5 +1,6 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.api.DriverApplicationNames;
 import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.api.DriverOptions;
 
@@ -174,7 +175,8 @@ final class DriverRunCommand {
 
         if (sqlScript != null && !effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
             effective.set(
-                    YarnConfigOptions.APPLICATION_NAME, "Flink Driver: " + sqlScript.getFileName());
+                    YarnConfigOptions.APPLICATION_NAME,
+                    DriverApplicationNames.of(sqlScript.getFileName().toString()));
         }
         if (isExistingCluster(cl, effective)) {
             // A SQL script travels in its launcher jar: no file is shipped to such a cluster.
@@ -348,7 +350,8 @@ final class DriverRunCommand {
             // Flink's own CLI does this too: without it containers log nowhere.
             YarnLogConfigUtil.setLogConfigFileInConfig(effective, confDir);
             if (!effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
-                effective.set(YarnConfigOptions.APPLICATION_NAME, "Flink Driver: " + mainClass);
+                effective.set(
+                        YarnConfigOptions.APPLICATION_NAME, DriverApplicationNames.of(mainClass));
             }
             effective.set(YarnConfigOptions.APPLICATION_TAGS, withDriverTag(effective));
             StagingDirectory.configure(effective, yarnConfiguration, libDir(confDir), workDir);

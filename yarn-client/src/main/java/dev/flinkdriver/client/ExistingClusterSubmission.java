@@ -1,5 +1,6 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.api.DriverApplicationNames;
 import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.api.DriverJobGraphs;
 import dev.flinkdriver.api.DriverOptions;
@@ -86,9 +87,7 @@ final class ExistingClusterSubmission {
                 DriverOptions.LIB_JARS, libJars.stream().map(p -> p.toUri().toString()).toList());
         driver.set(DriverOptions.PROGRAM_ARGS, programArgs);
         driver.set(DriverInternalOptions.MANAGE_JOBS, true);
-        String name =
-                driver.getOptional(DriverOptions.APPLICATION_NAME)
-                        .orElse("Flink Driver: " + mainClass);
+        String name = DriverApplicationNames.of(driver);
         driver.set(DriverOptions.APPLICATION_NAME, name);
 
         String resourceNote = resourceNote();

@@ -1,5 +1,7 @@
 package dev.flinkdriver.entrypoint;
 
+import dev.flinkdriver.api.DriverDiagnosticsFormat;
+
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobmanager.HighAvailabilityMode;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
@@ -88,7 +90,8 @@ final class JobManagerAttemptBudget {
         if (counted < attempts) {
             return Optional.empty();
         }
-        StringBuilder text = new StringBuilder("flink-driver: application FAILED: The JobManager");
+        StringBuilder text =
+                new StringBuilder(DriverDiagnosticsFormat.PREFIX + "FAILED: The JobManager");
         if (!highAvailability) {
             text.append(" (YARN attempt ")
                     .append(attempt - 1)
@@ -102,7 +105,7 @@ final class JobManagerAttemptBudget {
                             + " high-availability.zookeeper.quorum and"
                             + " yarn.application-attempts: 2 to survive it.");
         } else {
-            text.append(" was lost ").append(counted).append(counted == 1 ? " time" : " times");
+            text.append(" was lost ").append(DriverDiagnosticsFormat.times(counted));
             if (validityIntervalMillis > 0) {
                 text.append(" within ").append(validityIntervalMillis).append(" ms");
             }

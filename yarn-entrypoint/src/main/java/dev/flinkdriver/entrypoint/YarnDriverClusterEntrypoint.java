@@ -1,6 +1,7 @@
 package dev.flinkdriver.entrypoint;
 
 import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverJobMarkers;
 import dev.flinkdriver.api.DriverOptions;
 import dev.flinkdriver.dispatcher.DriverDiagnostics;
 import dev.flinkdriver.dispatcher.DriverDispatcherFactory;
@@ -102,14 +103,10 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
 
     /** The driver's Flink application id follows from its YARN id, unless configured. */
     static Configuration withApplicationId(Configuration configuration, Map<String, String> env) {
-        if (!configuration.contains(DriverInternalOptions.APPLICATION_ID)) {
+        if (!DriverJobMarkers.hasApplicationId(configuration)) {
             DriverApplicationIds.yarnApplicationOf(env)
                     .map(DriverApplicationIds::of)
-                    .ifPresent(
-                            id ->
-                                    configuration.set(
-                                            DriverInternalOptions.APPLICATION_ID,
-                                            id.toHexString()));
+                    .ifPresent(id -> DriverJobMarkers.setApplicationId(configuration, id));
         }
         return configuration;
     }
