@@ -42,6 +42,8 @@ public final class DriverJobDecorator {
 
     private final int driverAttempt;
 
+    private final DriverJobRestore restore;
+
     /** Positions follow the order in which main() hands its jobs to the executors. */
     private final AtomicInteger lastPosition = new AtomicInteger();
 
@@ -56,6 +58,19 @@ public final class DriverJobDecorator {
             ApplicationID applicationId,
             int jobManagerAttempt,
             int driverAttempt) {
+        this(namePrefix, applicationId, jobManagerAttempt, driverAttempt, DriverJobRestore.none());
+    }
+
+    /**
+     * @param restore which savepoint each job restores from
+     */
+    DriverJobDecorator(
+            String namePrefix,
+            ApplicationID applicationId,
+            int jobManagerAttempt,
+            int driverAttempt,
+            DriverJobRestore restore) {
+        this.restore = checkNotNull(restore);
         this.namePrefix = checkNotNull(namePrefix);
         this.applicationId = checkNotNull(applicationId);
         this.jobManagerAttempt = jobManagerAttempt;
@@ -86,9 +101,13 @@ public final class DriverJobDecorator {
         boolean daemon =
                 LivingPriority.ofSubmittedJob(streamGraph.getJobConfiguration())
                         == LivingPriority.DAEMON;
-        streamGraph.setJobName(namePrefix + (daemon ? DAEMON_MARK : "") + streamGraph.getJobName());
-
+        String name = streamGraph.getJobName();
         int position = lastPosition.incrementAndGet();
+        // Before anything else: a job that must not run is refused unchanged.
+        restore.apply(streamGraph, position, name);
+        streamGraph.setJobName(namePrefix + (daemon ? DAEMON_MARK : "") + name);
+        DriverJobMarkers.setJobName(streamGraph.getJobConfiguration(), name);
+
         boolean collectsToDriver = collectsToDriver(streamGraph);
         streamGraph.setJobId(
                 collectsToDriver

@@ -1,7 +1,9 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.api.ApplicationSavepoint;
 import dev.flinkdriver.api.DriverApplicationNames;
 import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverJobMarkers;
 import dev.flinkdriver.api.DriverOptions;
 
 import org.apache.flink.client.cli.CliArgsException;
@@ -309,7 +311,7 @@ final class DriverRunCommand {
      */
     private static void restoreFrom(Configuration effective, org.apache.flink.core.fs.Path dir) {
         effective.removeConfig(StateRecoveryOptions.SAVEPOINT_PATH);
-        effective.set(ApplicationSavepoint.RESTORE_FROM, dir.toString());
+        DriverJobMarkers.setApplicationSavepoint(effective, dir.toString());
     }
 
     /** {@code --file}: into every container's working directory, where main() and tasks run. */

@@ -1,4 +1,4 @@
-package dev.flinkdriver.client;
+package dev.flinkdriver.api;
 
 import org.apache.flink.core.fs.Path;
 

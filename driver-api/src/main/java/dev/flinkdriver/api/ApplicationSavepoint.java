@@ -1,7 +1,5 @@
-package dev.flinkdriver.client;
+package dev.flinkdriver.api;
 
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileStatus;
@@ -48,20 +46,6 @@ public final class ApplicationSavepoint {
 
     /** The version of the manifest's format that this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
-
-    /**
-     * The application savepoint to restore from, set by the client in the driver job's
-     * configuration (which is main()'s): the driver restores each job from it by position.
-     */
-    public static final ConfigOption<String> RESTORE_FROM =
-            ConfigOptions.key("driver.internal.application-savepoint")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "The directory of the application savepoint the driver restores"
-                                    + " main()'s jobs from, each from the savepoint recorded"
-                                    + " for its position. Set by the flink-driver client for"
-                                    + " run -s <application savepoint>.");
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
