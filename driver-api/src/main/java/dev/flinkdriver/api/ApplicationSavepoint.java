@@ -12,8 +12,6 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.Serializa
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ArrayNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
 
-import javax.annotation.Nullable;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -255,7 +253,7 @@ public final class ApplicationSavepoint {
         return required(node, field, where).asText();
     }
 
-    @Nullable
+    /** The field's text; null when it is missing. */
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null ? null : value.asText();
