@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -60,6 +62,9 @@ final class ApplicationSavepointOperation {
         }
     }
 
+    private static final DateTimeFormatter DIRECTORY_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
     private final String applicationId;
     private final String applicationName;
     private final Executor ioExecutor;
@@ -84,12 +89,17 @@ final class ApplicationSavepointOperation {
         this.random = checkNotNull(random);
     }
 
-    /** A new directory for an application savepoint in {@code targetDirectory}. */
+    /**
+     * A new directory for an application savepoint in {@code targetDirectory}, named by its time
+     * (UTC) so that a listing sorts them, and unique by a random suffix.
+     */
     Path newDirectory(String targetDirectory) {
-        String id = applicationId.length() > 6 ? applicationId.substring(0, 6) : applicationId;
         return new Path(
                 targetDirectory,
-                "application-savepoint-" + id + "-" + StringUtils.byteToHexString(randomBytes(6)));
+                "application-savepoint-"
+                        + DIRECTORY_TIME.format(clock.instant())
+                        + "-"
+                        + StringUtils.byteToHexString(randomBytes(3)));
     }
 
     /**

@@ -64,7 +64,7 @@ class ApplicationSavepointOperationTest {
                         .get();
 
         assertThat(location).isEqualTo(dir.toString());
-        assertThat(dir.getName()).startsWith("application-savepoint-012345-");
+        assertThat(dir.getName()).matches("application-savepoint-20261205-014000-[0-9a-f]{6}");
         assertThat(asked).containsExactly(a, b);
         ApplicationSavepoint manifest = ApplicationSavepoint.read(dir);
         assertThat(manifest.applicationId()).isEqualTo("0123456789abcdef");
