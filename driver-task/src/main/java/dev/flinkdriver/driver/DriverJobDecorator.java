@@ -6,6 +6,9 @@ import dev.flinkdriver.api.LivingPriority;
 
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.dag.Pipeline;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.streaming.api.operators.collect.CollectSinkOperatorFactory;
@@ -119,6 +122,23 @@ public final class DriverJobDecorator {
         streamGraph.setApplicationId(applicationId);
         DriverJobMarkers.markSubmittedJob(
                 streamGraph.getJobConfiguration(), applicationId, position, collectsToDriver);
+    }
+
+    /**
+     * The configuration to submit a decorated job with. Flink's executors take a job's restore
+     * settings from the configuration they submit it with ({@code
+     * PipelineExecutorUtils#getStreamGraph}), not from the job: with an application savepoint, the
+     * job's own settings go there.
+     */
+    public Configuration executorConfiguration(Pipeline pipeline, Configuration configuration) {
+        if (!(pipeline instanceof StreamGraph) || !restore.restoresByPosition()) {
+            return configuration;
+        }
+        Configuration withRestore = new Configuration(configuration);
+        withRestore.removeConfig(StateRecoveryOptions.SAVEPOINT_PATH);
+        SavepointRestoreSettings.toConfiguration(
+                ((StreamGraph) pipeline).getSavepointRestoreSettings(), withRestore);
+        return withRestore;
     }
 
     /** Rows of such a job go to main() only: collect(), executeAndCollect(), Table's collect(). */

@@ -96,6 +96,11 @@ final class DriverJobRestore {
                 claimMode);
     }
 
+    /** Whether jobs restore from an application savepoint, each by its position. */
+    boolean restoresByPosition() {
+        return manifest != null;
+    }
+
     /**
      * Sets the restore settings of the job main() submits at {@code position}.
      *

@@ -6,6 +6,7 @@ import dev.flinkdriver.api.DriverJobMarkers;
 
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.client.deployment.executors.PipelineExecutorUtils;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.RecoveryClaimMode;
@@ -134,8 +135,11 @@ class DriverJobRestoreTest {
                 "app: ", applicationId, 1, 0, DriverJobRestore.of(program, driverJob));
     }
 
-    /** A job as main() submits it: its environment's configuration is main()'s. */
-    private StreamGraph submit(DriverJobDecorator decorator, String name) {
+    /**
+     * A job as main() submits it (its environment's configuration is main()'s), as Flink's
+     * executors then submit it.
+     */
+    private StreamGraph submit(DriverJobDecorator decorator, String name) throws Exception {
         StreamGraph graph =
                 new StreamGraph(
                         program,
@@ -144,6 +148,7 @@ class DriverJobRestoreTest {
                         SavepointRestoreSettings.fromConfiguration(program));
         graph.setJobName(name);
         decorator.decorate(graph);
-        return graph;
+        return PipelineExecutorUtils.getStreamGraph(
+                graph, decorator.executorConfiguration(graph, program));
     }
 }
