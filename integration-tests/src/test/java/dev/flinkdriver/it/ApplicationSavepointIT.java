@@ -161,14 +161,57 @@ class ApplicationSavepointIT {
                 .contains("recorded 'counter-a' at position 1");
         assertThat(countFiles("counter-x")).as("counter-x never ran").isEmpty();
 
+        // A Flink savepoint of one job: the second job main() submits is refused.
+        Path plain =
+                stopped.resolve(manifest(stopped).get("jobs").get(0).get("savepoint").asText());
+        ApplicationId oneJobs = submit("v1", "-s", plain.toString());
+        ApplicationReport oneJobsEnd =
+                TestYarn.get().waitForFinalState(oneJobs, Duration.ofMinutes(5));
+        assertThat(oneJobsEnd.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
+        assertThat(oneJobsEnd.getDiagnostics())
+                .contains("main() submitted a second job, 'counter-b', but the savepoint ")
+                .contains("holds one job's state");
+
         ApplicationId allowed = submit("renamed", "-s", stopped.toString(), "-n");
         awaitCounted("counter-x", stoppedAt.get("counter-a") + 5);
         assertThat(firstRecordOfLatestRuns("counter-x"))
                 .as("with -n counter-x restored counter-a's state")
                 .isEqualTo(stoppedAt.get("counter-a") + 1);
         assertEveryRecordCountedOnce("counter-x");
-        FlinkDriverCommand.Result cancel = FlinkDriverCommand.run("cancel", allowed.toString());
-        assertThat(cancel.exitCode()).as(cancel.stderr()).isZero();
+
+        // The same three jobs stopped job by job with Flink's own CLI, for comparison: the
+        // daemon first, or main() would end the application while it is being stopped.
+        String rest = TestYarn.get().awaitRunning(allowed).getOriginalTrackingUrl();
+        String savepoints = dir.resolve("flink-savepoints").toUri().toString();
+        long millis = 0;
+        for (String job : List.of(": [daemon] ticker", ": counter-b", ": counter-x")) {
+            FlinkDriverCommand.Result stop =
+                    FlinkDriverCommand.run(
+                            "stop", "-yid", allowed.toString(), "-p", savepoints, jobId(rest, job));
+            assertThat(stop.exitCode()).as(stop.stderr()).isZero();
+            assertThat(stop.stdout()).contains("Savepoint completed. Path: ");
+            millis += stop.millis();
+        }
+        System.out.printf(
+                "ApplicationSavepointIT: Flink's stop of the same 3 jobs, job by job: %.1f s%n",
+                millis / 1000.0);
+        assertThat(
+                        TestYarn.get()
+                                .waitForFinalState(allowed, Duration.ofMinutes(3))
+                                .getFinalApplicationStatus())
+                .as("main() went on after its jobs were stopped one by one, and returned")
+                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(mainTrace()).contains("after ran");
+    }
+
+    private static String jobId(String rest, String nameSuffix) throws Exception {
+        for (JsonNode job : FlinkRest.get(rest, "/jobs/overview").get("jobs")) {
+            if (job.get("name").asText().endsWith(nameSuffix)
+                    && job.get("state").asText().equals("RUNNING")) {
+                return job.get("jid").asText();
+            }
+        }
+        throw new AssertionError("No running job " + nameSuffix);
     }
 
     // ------------------------------------------------------------------------
