@@ -128,15 +128,7 @@ class ApplicationSavepointIT {
                 .isEqualTo(stoppedAt.get("counter-a") + 1);
         assertThat(firstRecordOfLatestRuns("counter-b")).isEqualTo(stoppedAt.get("counter-b") + 1);
 
-        JsonNode status =
-                new ObjectMapper()
-                        .readTree(
-                                FlinkDriverCommand.run("status", v2.toString(), "--output", "json")
-                                        .stdout());
-        Map<String, String> restoredFrom = new HashMap<>();
-        for (JsonNode job : status.get("jobs")) {
-            restoredFrom.put(job.get("name").asText(), job.path("restoredFrom").asText(null));
-        }
+        Map<String, String> restoredFrom = restoredFrom(v2);
         assertThat(restoredFrom)
                 .hasEntrySatisfying(
                         name(restoredFrom, "counter-a"),
@@ -145,6 +137,23 @@ class ApplicationSavepointIT {
 
         FlinkDriverCommand.Result cancel = FlinkDriverCommand.run("cancel", v2.toString());
         assertThat(cancel.exitCode()).as(cancel.stderr()).isZero();
+        assertThat(restoredFrom(v2))
+                .as("the archive keeps what each job restored from")
+                .isEqualTo(restoredFrom);
+    }
+
+    /** Per job name, what {@code status} says it restored from (null: nothing). */
+    private static Map<String, String> restoredFrom(ApplicationId id) throws Exception {
+        JsonNode status =
+                new ObjectMapper()
+                        .readTree(
+                                FlinkDriverCommand.run("status", id.toString(), "--output", "json")
+                                        .stdout());
+        Map<String, String> restoredFrom = new HashMap<>();
+        for (JsonNode job : status.get("jobs")) {
+            restoredFrom.put(job.get("name").asText(), job.path("restoredFrom").asText(null));
+        }
+        return restoredFrom;
     }
 
     @Test
