@@ -381,14 +381,15 @@ public class DriverDispatcher extends Dispatcher {
                                     + " with one: flink-driver stop <applicationId>"));
         }
         Optional<ApplicationOutcome> outcome = tracker.getOutcome();
-        if (outcome.isPresent()) {
+        if (outcome.isPresent() || tracker.isStopping()) {
             return FutureUtils.completedExceptionally(
                     new IllegalStateException(
                             "The driver application "
                                     + driverApplicationId
-                                    + " is ending ("
-                                    + outcome.get()
-                                    + "): its jobs take no savepoints any more."));
+                                    + (outcome.isPresent()
+                                            ? " is ending (" + outcome.get() + ")"
+                                            : " is being stopped")
+                                    + ": its jobs take no savepoints any more."));
         }
         return applicationSavepoints.run(
                 applicationSavepoints.newDirectory(targetDirectory),

@@ -160,6 +160,16 @@ final class ApplicationSavepointCommand {
         return report;
     }
 
+    /** The message of what the JobManager threw, without the futures' wrappers around it. */
+    static String message(SerializedThrowable failure) {
+        Throwable original =
+                ExceptionUtils.stripCompletionException(
+                        failure.deserializeError(
+                                ApplicationSavepointCommand.class.getClassLoader()));
+        String message = original.getMessage();
+        return message == null ? original.getClass().getName() : message;
+    }
+
     private String savepoint(
             DriverClusterRest rest,
             JobID driverJob,
@@ -197,7 +207,7 @@ final class ApplicationSavepointCommand {
                 if (failure != null) {
                     throw new CliException(
                             CliException.FAILURE,
-                            "The application savepoint failed: " + failure.getMessage());
+                            "The application savepoint failed: " + message(failure));
                 }
                 return info.get().getLocation();
             }
