@@ -245,15 +245,7 @@ public class DriverDispatcher extends Dispatcher {
             // A duplicate: the first submission is the one being followed.
             return submission;
         }
-        return submission.whenCompleteAsync(
-                (ack, failure) -> {
-                    if (failure != null) {
-                        onSubmissionFailed(jobId, plan, failure);
-                    } else {
-                        followJob(jobId);
-                    }
-                },
-                getMainThreadExecutor());
+        return followOnceAccepted(submission, plan);
     }
 
     /** The driver application reports here when it could not even build its driver job. */
@@ -289,16 +281,22 @@ public class DriverDispatcher extends Dispatcher {
     private void recoverAndFollow(ExecutionPlan plan) {
         JobID jobId = plan.getJobID();
         log.info("Recovering job '{}' ({}).", plan.getName(), jobId);
-        recoverJob(jobId, timeout)
-                .whenCompleteAsync(
-                        (ack, failure) -> {
-                            if (failure != null) {
-                                onSubmissionFailed(jobId, plan, failure);
-                            } else {
-                                followJob(jobId);
-                            }
-                        },
-                        getMainThreadExecutor());
+        followOnceAccepted(recoverJob(jobId, timeout), plan);
+    }
+
+    /** A submitted or recovered job is followed to its end once the dispatcher has taken it. */
+    private CompletableFuture<Acknowledge> followOnceAccepted(
+            CompletableFuture<Acknowledge> acceptance, ExecutionPlan plan) {
+        JobID jobId = plan.getJobID();
+        return acceptance.whenCompleteAsync(
+                (ack, failure) -> {
+                    if (failure != null) {
+                        onSubmissionFailed(jobId, plan, failure);
+                    } else {
+                        followJob(jobId);
+                    }
+                },
+                getMainThreadExecutor());
     }
 
     private void followJob(JobID jobId) {

@@ -1,5 +1,7 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.client.YarnApplicationStates;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,6 +27,10 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 @ExtendWith(TestYarn.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BadInputIT {
+
+    /** The name of the application a {@code run} of the multi-job example would start. */
+    private static final String EXAMPLE_APPLICATION =
+            "Flink Driver: dev.flinkdriver.examples.MultiJobExample";
 
     private static Path unreachableYarnConf;
 
@@ -107,6 +113,7 @@ class BadInputIT {
     void oneLineDocumentedExitCodeNothingLeftBehind(
             String mistake, int exitCode, String message, List<String> command) throws Exception {
         Set<Path> staging = StagingFiles.snapshot();
+        long since = System.currentTimeMillis();
         Path hadoopConf = TestYarn.get().hadoopConfDir();
         List<String> args = new ArrayList<>();
         for (String a : command) {
@@ -122,9 +129,9 @@ class BadInputIT {
         assertThat(r.exitCode()).as("exit code; stderr: %s", r.stderr()).isEqualTo(exitCode);
         assertThat(r.stderr().strip().lines()).as("stderr").hasSize(1);
         assertThat(r.stderr()).startsWith("flink-driver: ").contains(message);
-        assertThat(TestYarn.get().liveApplications())
+        assertThat(TestYarn.get().applicationsNamedSince(EXAMPLE_APPLICATION, since))
                 .as("applications left NEW/ACCEPTED/RUNNING")
-                .isEmpty();
+                .allMatch(YarnApplicationStates::isFinal);
         assertThat(StagingFiles.newSince(staging)).as("staging files left").isEmpty();
     }
 }

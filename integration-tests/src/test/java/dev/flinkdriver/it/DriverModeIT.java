@@ -1,9 +1,6 @@
 package dev.flinkdriver.it;
 
-import dev.flinkdriver.api.DriverDiagnosticsFormat;
 import dev.flinkdriver.driver.DriverRpcExecutor;
-import dev.flinkdriver.it.apps.DaemonJobApp;
-import dev.flinkdriver.it.apps.FailingMainApp;
 import dev.flinkdriver.it.apps.LargePlanApp;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -15,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,26 +22,35 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Driver mode as a user runs it: {@code bin/flink-driver run -D ...} against a real YARN. */
+/**
+ * Driver mode as a user runs it: {@code bin/flink-driver run -D ...} against a real YARN. A main()
+ * that throws is HistoryIT's failed application; DAEMON jobs cancelled once the NORMAL ones ended
+ * are asserted by DriverFailoverIT (the driver lost while job 3 runs) and ExistingClusterIT.
+ */
 @ExtendWith(TestYarn.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DriverModeIT {
 
     private static final Duration APP_TIMEOUT = Duration.ofMinutes(3);
 
+    /** A line of WordCount's output: {@code (word,count)}. */
+    private static final Pattern COUNT = Pattern.compile("\\((\\w+),(\\d+)\\)");
+
     @Test
     void multiJobExampleRunsInTheClusterAfterTheClientExited() throws Exception {
         Path output = TestPaths.itDir().resolve("multi-job-" + System.nanoTime());
         Path exampleJar = TestPaths.distDir().resolve("examples/multi-job-example.jar");
 
-        int before = driverApplications().size();
+        long since = System.currentTimeMillis();
         // Bare -D between dynamic properties, in any order.
         FlinkDriverCommand.Result submit =
                 FlinkDriverCommand.run(
@@ -58,7 +66,13 @@ class DriverModeIT {
 
         Instant clientReturned = Instant.now();
         assertThat(submit.exitCode()).as(submit.stderr()).isZero();
-        assertThat(driverApplications()).as("exactly one YARN application").hasSize(before + 1);
+        assertThat(
+                        TestYarn.get()
+                                .applicationsNamedSince(
+                                        "Flink Driver: dev.flinkdriver.examples.MultiJobExample",
+                                        since))
+                .as("exactly one YARN application")
+                .hasSize(1);
         assertThat(submit.stdout())
                 .contains("Tracking URL: http")
                 .contains("flink-driver status application_");
@@ -94,37 +108,14 @@ class DriverModeIT {
         assertThat(finishedAt(log, "it-multi: word-count"))
                 .as("the client returned before the first user job finished")
                 .isAfter(clientReturned);
-        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
+        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofSeconds(60));
     }
 
-    @Test
-    void failingMainFailsTheApplicationWithItsCauseInTheDiagnostics() throws Exception {
-        ApplicationId id =
-                FlinkDriverCommand.submitDriver(TestJars.jarOf(FailingMainApp.class).toString());
-
-        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
-        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
-        assertThat(end.getDiagnostics())
-                .contains("java.lang.IllegalStateException")
-                .contains("main() gave up after its first job")
-                .contains("1 jobs finished")
-                .contains("1 cancelled")
-                .as("main() throwing is the program's own failure: no driver restart")
-                .contains(DriverDiagnosticsFormat.driverRestarts(0));
-        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
-    }
-
-    @Test
-    void daemonJobsAreCancelledWhenTheLastNormalJobEnds() throws Exception {
-        ApplicationId id =
-                FlinkDriverCommand.submitDriver(TestJars.jarOf(DaemonJobApp.class).toString());
-
-        ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
-        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
-        assertThat(end.getDiagnostics()).contains("1 jobs finished").contains("1 cancelled");
-        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
-    }
-
+    /**
+     * Also proves the platform: Flink's own program from the assembled distribution runs on the
+     * test YARN and the application gives back its containers. (A plain Flink session from the
+     * distribution, deployed with Flink's own YarnClusterDescriptor, is ExistingClusterIT's.)
+     */
     @Test
     void flinksOwnWordCountRunsInDriverMode() throws Exception {
         Path output = TestPaths.itDir().resolve("driver-wordcount-" + System.nanoTime());
@@ -138,9 +129,47 @@ class DriverModeIT {
                         "--output",
                         output.toString());
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+        assertThat(end.getYarnApplicationState()).isEqualTo(YarnApplicationState.FINISHED);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
-        assertThat(FlinkOnYarnPlatformIT.readCounts(output))
-                .isEqualTo(FlinkOnYarnPlatformIT.expectedCounts());
+        assertThat(readCounts(output)).isEqualTo(expectedCounts());
+        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofSeconds(60));
+    }
+
+    /** The counts WordCount must produce for its built-in text, tokenised as it does. */
+    private static Map<String, Integer> expectedCounts() throws Exception {
+        try (URLClassLoader cl =
+                new URLClassLoader(new URL[] {TestPaths.flinkExamplesJar().toUri().toURL()})) {
+            String[] text =
+                    (String[])
+                            cl.loadClass(
+                                            "org.apache.flink.streaming.examples.wordcount.util.WordCountData")
+                                    .getField("WORDS")
+                                    .get(null);
+            Map<String, Integer> counts = new TreeMap<>();
+            for (String line : text) {
+                for (String token : line.toLowerCase().split("\\W+")) {
+                    if (!token.isEmpty()) {
+                        counts.merge(token, 1, Integer::sum);
+                    }
+                }
+            }
+            return counts;
+        }
+    }
+
+    private static Map<String, Integer> readCounts(Path output) throws Exception {
+        Map<String, Integer> counts = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(output)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    Matcher m = COUNT.matcher(line);
+                    if (m.matches()) {
+                        counts.merge(m.group(1), Integer.parseInt(m.group(2)), Math::max);
+                    }
+                }
+            }
+        }
+        return counts;
     }
 
     /**
@@ -175,11 +204,7 @@ class DriverModeIT {
                                 "\\w+",
                                 "\\d+",
                                 "\\d+"));
-        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(30));
-    }
-
-    private static List<ApplicationReport> driverApplications() throws Exception {
-        return TestYarn.get().yarnClient().getApplications(null, null, Set.of("flink-driver"));
+        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofSeconds(60));
     }
 
     /** When the JobManager log says the job FINISHED, or null. */

@@ -151,7 +151,7 @@ class DriverResourcesIT {
             })
     void invalidDriverResourcesAreOneLineAndLeaveNothingBehind(
             String option, String value, String message) throws Exception {
-        int apps = TestYarn.get().yarnClient().getApplications().size();
+        long since = System.currentTimeMillis();
         Set<Path> staging = StagingFiles.snapshot();
         FlinkDriverCommand.Result r =
                 FlinkDriverCommand.run(
@@ -165,7 +165,13 @@ class DriverResourcesIT {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.stderr().strip().lines()).hasSize(1);
         assertThat(r.stderr()).startsWith("flink-driver: ").contains(message);
-        assertThat(TestYarn.get().yarnClient().getApplications()).hasSize(apps);
+        assertThat(
+                        TestYarn.get()
+                                .applicationsNamedSince(
+                                        "Flink Driver: dev.flinkdriver.examples.MultiJobExample",
+                                        since))
+                .as("applications submitted")
+                .isEmpty();
         assertThat(StagingFiles.newSince(staging)).as("staging files left").isEmpty();
     }
 

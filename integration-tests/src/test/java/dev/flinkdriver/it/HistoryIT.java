@@ -1,5 +1,6 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.api.DriverDiagnosticsFormat;
 import dev.flinkdriver.entrypoint.DriverApplicationIds;
 import dev.flinkdriver.it.apps.HistoryApp;
 
@@ -155,6 +156,13 @@ class HistoryIT {
         String id = appId.toString();
         ApplicationReport end = awaitEnd(appId);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
+        assertThat(end.getDiagnostics())
+                .contains("java.lang.IllegalStateException")
+                .contains(HistoryApp.FAILURE)
+                .contains("1 jobs finished")
+                .contains("1 cancelled")
+                .as("main() throwing is the program's own failure: no driver restart")
+                .contains(DriverDiagnosticsFormat.driverRestarts(0));
 
         FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id);
         assertThat(status.exitCode()).as(status.stderr()).isZero();
@@ -195,6 +203,7 @@ class HistoryIT {
         FlinkDriverCommand.Result gone = FlinkDriverCommand.run("logs", id, "--stderr");
         assertThat(gone.exitCode()).as(gone.stdout() + gone.stderr()).isEqualTo(2);
         assertOneLine(gone, "YARN no longer has taskmanager.out of container");
+        TestYarn.get().awaitNothingLeftRunning(appId, Duration.ofSeconds(60));
     }
 
     @Test

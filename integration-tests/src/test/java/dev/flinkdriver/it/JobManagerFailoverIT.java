@@ -118,18 +118,19 @@ class JobManagerFailoverIT {
                                                         + " the restarted main()")
                                         .hasSize(2)
                                         .allSatisfy(f -> assertThat(f).hasContent("1,2,3")));
-        Path secondJobManagerLog =
-                TestYarn.get()
-                        .containerLogs()
-                        .resolve(id.toString())
-                        .resolve(
-                                String.format(
-                                        "container_%d_%04d_02_000001",
-                                        id.getClusterTimestamp(), id.getId()))
-                        .resolve("jobmanager.log");
-        assertThat(secondJobManagerLog)
+        // What DriverAwareResourceAllocationStrategy logs when it asks for a new driver
+        // TaskManager: the first JobManager did, the second found the kept one.
+        assertThat(jobManagerLog(id, 1))
+                .as("the first JobManager's log")
+                .content()
+                .contains(
+                        LogLines.prefix(
+                                DriverAwareResourceAllocationStrategy
+                                        .PLANNING_DRIVER_TASK_MANAGER));
+        assertThat(jobManagerLog(id, 2))
                 .as("the driver ran on the TaskManager YARN kept from the lost attempt")
                 .content()
+                .containsPattern("Recovered [1-9]\\d* containers from previous attempts")
                 .doesNotContain(
                         LogLines.prefix(
                                 DriverAwareResourceAllocationStrategy
@@ -139,6 +140,7 @@ class JobManagerFailoverIT {
 
         FlinkDriverCommand.Result cancel = FlinkDriverCommand.run("cancel", id.toString());
         assertThat(cancel.exitCode()).as(cancel.stderr()).isZero();
+        assertThat(cancel.stdout()).contains(id.toString()).contains("KILLED");
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.KILLED);
         assertThat(end.getDiagnostics()).contains(DriverDiagnosticsFormat.jobManagerFailovers(1));
@@ -217,28 +219,20 @@ class JobManagerFailoverIT {
 
     // ------------------------------------------------------------------------
 
-    /**
-     * YARN reports no resource usage for an ended application: look for its containers' processes
-     * on this one-host YARN instead, the lost attempts' kept TaskManagers included.
-     */
     private static void assertNothingLeftRunning(ApplicationId id) {
-        String containers =
-                String.format("container_%d_%04d_", id.getClusterTimestamp(), id.getId());
-        await().atMost(Duration.ofMinutes(1))
-                .untilAsserted(
-                        () ->
-                                assertThat(
-                                                ProcessHandle.allProcesses()
-                                                        .filter(
-                                                                p ->
-                                                                        p.info()
-                                                                                .commandLine()
-                                                                                .orElse("")
-                                                                                .contains(
-                                                                                        containers))
-                                                        .count())
-                                        .as("processes of %s left running", id)
-                                        .isZero());
+        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofMinutes(1));
+    }
+
+    /** The log of the JobManager of YARN attempt {@code attempt}, in its AM container. */
+    private static Path jobManagerLog(ApplicationId id, int attempt) {
+        return TestYarn.get()
+                .containerLogs()
+                .resolve(id.toString())
+                .resolve(
+                        String.format(
+                                "container_%d_%04d_%02d_000001",
+                                id.getClusterTimestamp(), id.getId(), attempt))
+                .resolve("jobmanager.log");
     }
 
     /** The staging directory, and with it the HA data driver mode keeps there, is gone. */

@@ -185,7 +185,7 @@ class SqlDriverIT {
             Files.writeString(script, text.replace("\\n", "\n"));
         }
         Set<Path> staging = StagingFiles.snapshot();
-        int applications = TestYarn.get().yarnClient().getApplications().size();
+        long since = System.currentTimeMillis();
 
         FlinkDriverCommand.Result r =
                 FlinkDriverCommand.run("run", "-D", "--sql", script.toString());
@@ -196,8 +196,12 @@ class SqlDriverIT {
                 .startsWith("flink-driver: ")
                 .contains(script.toString())
                 .contains(message);
-        assertThat(TestYarn.get().yarnClient().getApplications()).hasSize(applications);
-        assertThat(TestYarn.get().liveApplications()).isEmpty();
+        assertThat(
+                        TestYarn.get()
+                                .applicationsNamedSince(
+                                        "Flink Driver: " + script.getFileName(), since))
+                .as("applications submitted")
+                .isEmpty();
         assertThat(StagingFiles.newSince(staging)).isEmpty();
         assertThat(launcherJarsLeft()).isEmpty();
     }

@@ -1,12 +1,8 @@
 package dev.flinkdriver.it;
 
-import dev.flinkdriver.it.apps.LibJarApp;
-import dev.flinkdriver.it.apps.ShippedFileApp;
+import dev.flinkdriver.it.apps.ShippedFileAndLibJarApp;
 import dev.flinkdriver.it.apps.SlowJobApp;
 import dev.flinkdriver.it.lib.Greeting;
-
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -19,7 +15,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,54 +22,16 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Following and stopping a driver application with flink-driver status, list and cancel. */
+/**
+ * What {@code flink-driver run} ships ({@code --file}, {@code --libjars}) and a cancel right after
+ * it. Status, list and cancel of a running application are asserted on applications other classes
+ * run anyway: YarnNativeIT (status and list while it runs and after YARN killed it) and
+ * JobManagerFailoverIT (cancel); the run help is a unit test (FlinkDriverCliTest), the status of an
+ * unknown application a case of BadInputIT.
+ */
 @ExtendWith(TestYarn.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class StatusCommandsIT {
-
-    @Test
-    void statusListAndCancelFollowAndStopAnApplication() throws Exception {
-        ApplicationId appId =
-                FlinkDriverCommand.submitDriver(
-                        TestJars.jarOf(SlowJobApp.class).toString(), "wait", "300");
-        String id = appId.toString();
-        String rest = TestYarn.get().awaitRunning(appId).getOriginalTrackingUrl();
-        DriverResourcesIT.awaitJob(rest, ": slow-job", "RUNNING");
-
-        FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id);
-        assertThat(status.exitCode()).as(status.stderr()).isZero();
-        assertThat(status.stdout())
-                .contains("State:        RUNNING")
-                .contains("Queue:        root.default")
-                .containsPattern("RUNNING +DRIVER .*Flink Driver: " + SlowJobApp.class.getName())
-                .containsPattern("RUNNING +NORMAL .*: slow-job");
-
-        JsonNode json =
-                new ObjectMapper()
-                        .readTree(
-                                FlinkDriverCommand.run("status", id, "--output", "json").stdout());
-        assertThat(json.get("state").asText()).isEqualTo("RUNNING");
-        assertThat(json.get("jobs")).hasSize(2);
-
-        assertThat(FlinkDriverCommand.run("list").stdout()).contains(id).contains("RUNNING");
-        JsonNode list =
-                new ObjectMapper()
-                        .readTree(FlinkDriverCommand.run("list", "--output", "json").stdout());
-        assertThat(list.findValuesAsText("id")).contains(id);
-
-        FlinkDriverCommand.Result cancel = FlinkDriverCommand.run("cancel", id);
-        assertThat(cancel.exitCode()).as(cancel.stderr()).isZero();
-        assertThat(cancel.stdout()).contains(id).contains("KILLED");
-        ApplicationReport end =
-                TestYarn.get().yarnClient().getApplicationReport(ApplicationId.fromString(id));
-        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.KILLED);
-
-        assertThat(FlinkDriverCommand.run("list").stdout()).doesNotContain(id);
-        assertThat(FlinkDriverCommand.run("list", "--all").stdout()).contains(id);
-        FlinkDriverCommand.Result after = FlinkDriverCommand.run("status", id);
-        assertThat(after.stdout()).contains("Final status: KILLED");
-        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(60));
-    }
 
     /**
      * {@code run} returns once YARN has accepted the application, which is when a user who notices
@@ -103,7 +60,7 @@ class StatusCommandsIT {
     }
 
     @Test
-    void shippedFilesAreReadableFromMainAndFromTasks() throws Exception {
+    void shippedFilesAndLibJarsReachMainAndTasks() throws Exception {
         Path file = TestPaths.itDir().resolve("greeting.txt");
         Files.writeString(file, "hello from the client\n");
         Path output = TestPaths.itDir().resolve("shipped-" + System.nanoTime());
@@ -112,47 +69,16 @@ class StatusCommandsIT {
                                 output,
                                 "--file",
                                 file.toString(),
-                                TestJars.jarOf(ShippedFileApp.class).toString(),
-                                "greeting.txt",
-                                output.toString()))
-                .containsExactly("main hello from the client", "task hello from the client");
-    }
-
-    @Test
-    void libJarsAreOnTheClassPathOfMainAndOfTasks() throws Exception {
-        Path output = TestPaths.itDir().resolve("libjars-" + System.nanoTime());
-        assertThat(
-                        resultsOf(
-                                output,
                                 "--libjars",
                                 TestJars.jarOf(Greeting.class).toString(),
-                                TestJars.jarOf(LibJarApp.class).toString(),
+                                TestJars.jarOf(ShippedFileAndLibJarApp.class).toString(),
+                                "greeting.txt",
                                 output.toString()))
-                .containsExactly("hello main", "hello task");
-    }
-
-    @Test
-    void runHelpListsEveryOptionInGroups() throws Exception {
-        FlinkDriverCommand.Result help = FlinkDriverCommand.run("run", "-D", "--help");
-        assertThat(help.exitCode()).isZero();
-        assertThat(help.stdout())
-                .contains("Common options")
-                .contains("Driver options")
-                .contains("YARN and deployment options")
-                .contains("--driverheapmemory")
-                .contains("--libjars")
-                .contains("--file")
-                .contains("-yqu")
-                .contains("--fromSavepoint")
-                .contains("--classpath");
-    }
-
-    @Test
-    void unknownApplicationIsOneLine() throws Exception {
-        FlinkDriverCommand.Result r = FlinkDriverCommand.run("status", "application_1_9999");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.stderr().strip().lines()).hasSize(1);
-        assertThat(r.stderr()).contains("application_1_9999");
+                .containsExactly(
+                        "main hello from the client",
+                        "hello main",
+                        "task hello from the client",
+                        "hello task");
     }
 
     /**

@@ -120,6 +120,17 @@ public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
         return yarnClient.getApplications(YarnApplicationStates.live());
     }
 
+    /**
+     * Applications named {@code name} that YARN accepted at or after {@code sinceMillis}, in any
+     * state: what one command of a test submitted, whatever else runs on this YARN.
+     */
+    public List<ApplicationReport> applicationsNamedSince(String name, long sinceMillis)
+            throws Exception {
+        return yarnClient.getApplications().stream()
+                .filter(a -> a.getName().equals(name) && a.getStartTime() >= sinceMillis)
+                .toList();
+    }
+
     public String resourceManagerWebAddress() throws IOException {
         return cluster.resourceManagerWebAddress();
     }
@@ -182,6 +193,32 @@ public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
                             return report;
                         },
                         r -> r.getYarnApplicationState() == YarnApplicationState.RUNNING);
+    }
+
+    /**
+     * Waits until no process of the application's containers runs any more, the lost attempts' kept
+     * TaskManagers included. YARN reports no containers of an ended application (its scheduler
+     * forgets them at once), and the node's container count would include other applications': this
+     * one-host YARN's processes, found by their container ids, are what tells.
+     */
+    public void awaitNothingLeftRunning(ApplicationId id, Duration timeout) {
+        String containers =
+                String.format("container_%d_%04d_", id.getClusterTimestamp(), id.getId());
+        await("no process of " + id + "'s containers left running")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () ->
+                                ProcessHandle.allProcesses()
+                                        .filter(
+                                                p ->
+                                                        p.info()
+                                                                .commandLine()
+                                                                .orElse("")
+                                                                .contains(containers))
+                                        .map(p -> p.pid() + " " + p.info().commandLine().get())
+                                        .toList(),
+                        List::isEmpty);
     }
 
     /** Waits until YARN reports the application in a final state and returns that report. */

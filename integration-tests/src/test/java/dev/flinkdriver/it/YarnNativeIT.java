@@ -5,6 +5,7 @@ import dev.flinkdriver.it.apps.SlowJobApp;
 import dev.flinkdriver.it.apps.StepsApp;
 
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -29,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A driver application as YARN itself reports it: queue, identity, tracking URL, progress, ACLs.
+ * A driver application as YARN itself reports it: queue, identity, tracking URL, progress, ACLs;
+ * and as flink-driver status and list report it.
  */
 @ExtendWith(TestYarn.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -38,7 +40,7 @@ class YarnNativeIT {
     private static final Duration APP_TIMEOUT = Duration.ofMinutes(3);
 
     @Test
-    void queueNameTypeTagsAndPriorityAreWhatYarnReports() throws Exception {
+    void queueNameTagsPriorityProgressAndTrackingUrlAreWhatYarnReports() throws Exception {
         ApplicationId id =
                 FlinkDriverCommand.submitDriver(
                         "-yqu",
@@ -47,28 +49,17 @@ class YarnNativeIT {
                         "nightly-report",
                         "-Dyarn.tags=team-a,nightly",
                         "-Dyarn.application.priority=5",
-                        TestJars.jarOf(StepsApp.class).toString(),
-                        "1",
-                        "1");
-        ApplicationReport r = TestYarn.get().yarnClient().getApplicationReport(id);
-        assertThat(r.getQueue()).isIn("batch", "root.batch");
-        assertThat(r.getName()).isEqualTo("nightly-report");
-        assertThat(r.getApplicationType()).isEqualTo("Apache Flink");
-        assertThat(r.getApplicationTags()).contains("flink-driver", "team-a", "nightly");
-        assertThat(r.getPriority().getPriority()).isEqualTo(5);
-        assertThat(TestYarn.get().waitForFinalState(id, APP_TIMEOUT).getFinalApplicationStatus())
-                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
-    }
-
-    @Test
-    void progressMovesForwardWhileRunningAndTrackingUrlServesFlinkRest() throws Exception {
-        ApplicationId id =
-                FlinkDriverCommand.submitDriver(
                         "-Dyarn.heartbeat.interval=1",
                         TestJars.jarOf(StepsApp.class).toString(),
                         "4",
                         "4");
         YarnClient yarn = TestYarn.get().yarnClient();
+        ApplicationReport accepted = yarn.getApplicationReport(id);
+        assertThat(accepted.getQueue()).isIn("batch", "root.batch");
+        assertThat(accepted.getName()).isEqualTo("nightly-report");
+        assertThat(accepted.getApplicationType()).isEqualTo("Apache Flink");
+        assertThat(accepted.getApplicationTags()).contains("flink-driver", "team-a", "nightly");
+        assertThat(accepted.getPriority().getPriority()).isEqualTo(5);
 
         String trackingUrl = TestYarn.get().awaitRunning(id).getTrackingUrl();
         assertThat(trackingUrl).contains("/proxy/" + id);
@@ -99,6 +90,10 @@ class YarnNativeIT {
         assertThat(seen).as("progress between 0 and 1 while running").anyMatch(p -> p > 0 && p < 1);
     }
 
+    /**
+     * Also what flink-driver status and list show of the application while it runs and once YARN
+     * killed it (the ACL settings change neither).
+     */
     @Test
     void aclsDecideWhoMayViewAndKill() throws Exception {
         ApplicationId id =
@@ -108,7 +103,10 @@ class YarnNativeIT {
                         TestJars.jarOf(SlowJobApp.class).toString(),
                         "wait",
                         "120");
-        TestYarn.get().awaitRunning(id);
+        String rest = TestYarn.get().awaitRunning(id).getOriginalTrackingUrl();
+        DriverResourcesIT.awaitJob(rest, ": slow-job", "RUNNING");
+        assertStatusAndListWhileRunning(id.toString());
+
         ApplicationReport asStranger = as("stranger", y -> y.getApplicationReport(id));
         assertThat(asStranger.getDiagnostics()).isEqualTo("N/A");
         assertThat(asStranger.getTrackingUrl()).isEqualTo("N/A");
@@ -124,7 +122,37 @@ class YarnNativeIT {
         as("operator", y -> kill(y, id));
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getYarnApplicationState()).isEqualTo(YarnApplicationState.KILLED);
-        FlinkOnYarnPlatformIT.awaitNoContainers(TestYarn.get(), Duration.ofSeconds(60));
+        assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.KILLED);
+        FlinkDriverCommand.Result live = FlinkDriverCommand.run("list");
+        assertThat(live.exitCode()).as(live.stderr()).isZero();
+        assertThat(live.stdout()).doesNotContain(id.toString());
+        assertThat(FlinkDriverCommand.run("list", "--all").stdout()).contains(id.toString());
+        assertThat(FlinkDriverCommand.run("status", id.toString()).stdout())
+                .contains("Final status: KILLED");
+        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofSeconds(60));
+    }
+
+    private static void assertStatusAndListWhileRunning(String id) throws Exception {
+        FlinkDriverCommand.Result status = FlinkDriverCommand.run("status", id);
+        assertThat(status.exitCode()).as(status.stderr()).isZero();
+        assertThat(status.stdout())
+                .contains("State:        RUNNING")
+                .contains("Queue:        root.default")
+                .containsPattern("RUNNING +DRIVER .*Flink Driver: " + SlowJobApp.class.getName())
+                .containsPattern("RUNNING +NORMAL .*: slow-job");
+
+        JsonNode json =
+                new ObjectMapper()
+                        .readTree(
+                                FlinkDriverCommand.run("status", id, "--output", "json").stdout());
+        assertThat(json.get("state").asText()).isEqualTo("RUNNING");
+        assertThat(json.get("jobs")).hasSize(2);
+
+        assertThat(FlinkDriverCommand.run("list").stdout()).contains(id).contains("RUNNING");
+        JsonNode list =
+                new ObjectMapper()
+                        .readTree(FlinkDriverCommand.run("list", "--output", "json").stdout());
+        assertThat(list.findValuesAsText("id")).contains(id);
     }
 
     private static Void kill(YarnClient yarn, ApplicationId id) throws Exception {

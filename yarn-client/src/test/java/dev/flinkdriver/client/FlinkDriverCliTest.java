@@ -378,11 +378,14 @@ class FlinkDriverCliTest {
     }
 
     @Test
-    void runHelpListsTheDriverOptions() throws Exception {
+    void runHelpListsEveryOptionInGroups() throws Exception {
         Result r = run(List.of("run", "-D", "--help"));
 
         assertThat(r.exitCode).as("stderr: %s", r.stderr).isZero();
-        assertThat(r.stdout).contains("--driverheapmemory", "--libjars", "-yqu");
+        assertThat(r.stdout)
+                .contains("Common options", "Driver options", "YARN and deployment options")
+                .contains("--driverheapmemory", "--libjars", "--file", "-yqu")
+                .contains("--fromSavepoint", "--classpath");
     }
 
     private static Result run(List<String> command) {

@@ -192,7 +192,16 @@ class DriverAwareResourceAllocationStrategyTest {
                                 resourceId -> true);
 
         assertThat(result.getAllocationsOnRegisteredResources()).isEmpty();
-        assertThat(pendingOf(result, DRIVER_SLOT)).isNotNull();
+        assertThat(result.getPendingTaskManagersToAllocate()).hasSize(1);
+        final PendingTaskManager newDriverTaskManager =
+                result.getPendingTaskManagersToAllocate().get(0);
+        assertThat(newDriverTaskManager.getTotalResourceProfile()).isEqualTo(DRIVER_SLOT);
+        assertThat(
+                        result.getAllocationsOnPendingResources()
+                                .get(newDriverTaskManager.getPendingTaskManagerId()))
+                .as("the driver's slot goes to a new driver TaskManager instead")
+                .containsOnlyKeys(DRIVER_JOB)
+                .containsEntry(DRIVER_JOB, ResourceCounter.withResource(DRIVER_SLOT, 1));
     }
 
     @Test
