@@ -81,6 +81,26 @@ public final class DriverInternalOptions {
                                     + " (1 for the first). A restarted driver's job at the same"
                                     + " position is answered with the earlier attempt's job.");
 
+    public static final ConfigOption<String> JOB_NAME =
+            ConfigOptions.key("driver.internal.job-name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The name main() gave a job, before the driver prefixed it: an"
+                                    + " application savepoint records it for the job's position,"
+                                    + " and a restore compares it with the name of the job main()"
+                                    + " submits there.");
+
+    public static final ConfigOption<String> APPLICATION_SAVEPOINT =
+            ConfigOptions.key("driver.internal.application-savepoint")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The directory of the application savepoint the driver restores"
+                                    + " main()'s jobs from, each from the savepoint recorded for"
+                                    + " its position. Set by the flink-driver client for run -D -s"
+                                    + " <application savepoint>.");
+
     public static final ConfigOption<Boolean> JOB_COLLECTS_TO_DRIVER =
             ConfigOptions.key("driver.internal.job-collects-to-driver")
                     .booleanType()

@@ -110,6 +110,16 @@ public final class DriverJobMarkers {
         jobConfiguration.set(DriverInternalOptions.JOB_COLLECTS_TO_DRIVER, collectsToDriver);
     }
 
+    /** The name main() gave the job, before the driver prefixed it. */
+    public static void setJobName(Configuration jobConfiguration, String name) {
+        jobConfiguration.set(DriverInternalOptions.JOB_NAME, checkNotNull(name));
+    }
+
+    /** The name main() gave the job; empty for a job main() did not submit. */
+    public static Optional<String> jobName(Configuration jobConfiguration) {
+        return jobConfiguration.getOptional(DriverInternalOptions.JOB_NAME);
+    }
+
     /** The job's position among main()'s jobs; empty for a job main() did not submit. */
     public static OptionalInt position(Configuration jobConfiguration) {
         Integer position = jobConfiguration.get(DriverInternalOptions.JOB_POSITION);
@@ -123,6 +133,20 @@ public final class DriverJobMarkers {
     // ------------------------------------------------------------------------
     //  The driver job
     // ------------------------------------------------------------------------
+
+    /**
+     * Tells the driver to restore main()'s jobs from the application savepoint in {@code
+     * directory}, each from the savepoint recorded for its position ({@link ApplicationSavepoint}).
+     */
+    public static void setApplicationSavepoint(
+            Configuration driverConfiguration, String directory) {
+        driverConfiguration.set(DriverInternalOptions.APPLICATION_SAVEPOINT, directory);
+    }
+
+    /** The application savepoint main()'s jobs restore from; empty for none. */
+    public static Optional<String> applicationSavepoint(Configuration driverConfiguration) {
+        return driverConfiguration.getOptional(DriverInternalOptions.APPLICATION_SAVEPOINT);
+    }
 
     /**
      * Tells the driver job which dispatcher runs it, and under which JobManager attempt: written by

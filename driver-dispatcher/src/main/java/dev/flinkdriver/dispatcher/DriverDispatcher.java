@@ -8,6 +8,7 @@ import dev.flinkdriver.api.LivingPriority;
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.application.AbstractApplication;
 import org.apache.flink.runtime.application.SingleJobApplication;
 import org.apache.flink.runtime.client.JobSubmissionException;
@@ -15,6 +16,7 @@ import org.apache.flink.runtime.dispatcher.ApplicationBootstrap;
 import org.apache.flink.runtime.dispatcher.Dispatcher;
 import org.apache.flink.runtime.dispatcher.DispatcherId;
 import org.apache.flink.runtime.dispatcher.DispatcherServices;
+import org.apache.flink.runtime.dispatcher.TriggerSavepointMode;
 import org.apache.flink.runtime.highavailability.ApplicationResult;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.messages.Acknowledge;
@@ -25,11 +27,16 @@ import org.apache.flink.util.concurrent.FutureUtils;
 
 import javax.annotation.Nullable;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
@@ -69,6 +76,8 @@ public class DriverDispatcher extends Dispatcher {
     /** The YARN application attempt of this JobManager, 1 for the first. */
     private final int jobManagerAttempt;
 
+    private final ApplicationSavepointOperation applicationSavepoints;
+
     /**
      * @param recovery the recovered jobs and results sorted for the driver application
      * @param jobManagerAttempt the YARN application attempt running this JobManager
@@ -105,6 +114,13 @@ public class DriverDispatcher extends Dispatcher {
         this.reporter = new DriverReporter(diagnostics, jobManagerAttempt);
         this.recovery = checkNotNull(recovery);
         this.jobManagerAttempt = jobManagerAttempt;
+        this.applicationSavepoints =
+                new ApplicationSavepointOperation(
+                        driverApplicationId.toHexString(),
+                        driverApplication.getName(),
+                        dispatcherServices.getIoExecutor(),
+                        Clock.systemUTC(),
+                        new Random());
         // The plan object is the one Flink's dispatcher recovers: marked before it runs.
         recovery.suspendedDriverJob().ifPresent(this::markDriverJob);
         if (recovery.hasDriverJob()) {
@@ -174,15 +190,16 @@ public class DriverDispatcher extends Dispatcher {
     public CompletableFuture<Acknowledge> submitJob(ExecutionPlan plan, Duration timeout) {
         JobID jobId = plan.getJobID();
         Optional<ApplicationOutcome> outcome = tracker.getOutcome();
-        if (outcome.isPresent()) {
+        if (outcome.isPresent() || tracker.isStopping()) {
             return FutureUtils.completedExceptionally(
                     new JobSubmissionException(
                             jobId,
                             "The driver application "
                                     + driverApplicationId
-                                    + " is ending ("
-                                    + outcome.get()
-                                    + "): it takes no new jobs."));
+                                    + (outcome.isPresent()
+                                            ? " is ending (" + outcome.get() + ")"
+                                            : " is being stopped with an application savepoint")
+                                    + ": it takes no new jobs."));
         }
 
         Optional<DriverJobPositions.Decision> decision = positionDecision(plan);
@@ -337,6 +354,170 @@ public class DriverDispatcher extends Dispatcher {
     }
 
     // ------------------------------------------------------------------------
+    //  Application savepoints: Flink's savepoint operations on the driver job
+    // ------------------------------------------------------------------------
+
+    /**
+     * A savepoint of the driver job is an application savepoint: a savepoint of every running job
+     * of the application into one directory with a manifest, whose path is the answer.
+     */
+    @Override
+    public CompletableFuture<String> triggerSavepointAndGetLocation(
+            JobID jobId,
+            String targetDirectory,
+            SavepointFormatType formatType,
+            TriggerSavepointMode savepointMode,
+            Duration timeout) {
+        if (!jobId.equals(driverJobId)) {
+            return super.triggerSavepointAndGetLocation(
+                    jobId, targetDirectory, formatType, savepointMode, timeout);
+        }
+        if (savepointMode.isTerminalMode()) {
+            return FutureUtils.completedExceptionally(
+                    new UnsupportedOperationException(
+                            "A driver application is not cancelled with a savepoint; stop it"
+                                    + " with one: flink-driver stop <applicationId>"));
+        }
+        Optional<ApplicationOutcome> outcome = tracker.getOutcome();
+        if (outcome.isPresent() || tracker.isStopping()) {
+            return FutureUtils.completedExceptionally(
+                    new IllegalStateException(
+                            "The driver application "
+                                    + driverApplicationId
+                                    + (outcome.isPresent()
+                                            ? " is ending (" + outcome.get() + ")"
+                                            : " is being stopped")
+                                    + ": its jobs take no savepoints any more."));
+        }
+        return applicationSavepoints.run(
+                applicationSavepoints.newDirectory(targetDirectory),
+                runningJobs(),
+                false,
+                (job, dir) ->
+                        super.triggerSavepointAndGetLocation(
+                                job, dir, formatType, savepointMode, timeout));
+    }
+
+    /**
+     * A stop-with-savepoint of the driver job stops the application: from this moment it takes no
+     * new jobs, every running job is stopped with its savepoint into one application savepoint, and
+     * then the application ends SUCCEEDED, whatever main() does meanwhile or next (the driver job
+     * is cancelled). If a job cannot be stopped before any was, the application runs on.
+     */
+    @Override
+    public CompletableFuture<String> stopWithSavepointAndGetLocation(
+            JobID jobId,
+            String targetDirectory,
+            SavepointFormatType formatType,
+            TriggerSavepointMode savepointMode,
+            Duration timeout) {
+        if (!jobId.equals(driverJobId)) {
+            return super.stopWithSavepointAndGetLocation(
+                    jobId, targetDirectory, formatType, savepointMode, timeout);
+        }
+        Optional<String> refused = tracker.stopRequested();
+        if (refused.isPresent()) {
+            return FutureUtils.completedExceptionally(
+                    new IllegalStateException(
+                            "The driver application "
+                                    + driverApplicationId
+                                    + " cannot be stopped: "
+                                    + refused.get()
+                                    + "."));
+        }
+        log.info(
+                "Driver application {} is stopped with an application savepoint.",
+                driverApplicationId);
+        List<ApplicationSavepointOperation.Target> targets = runningJobs();
+        CompletableFuture<String> stopped =
+                allRunning(targets)
+                        .thenComposeAsync(
+                                ignored ->
+                                        applicationSavepoints.run(
+                                                applicationSavepoints.newDirectory(targetDirectory),
+                                                targets,
+                                                true,
+                                                (job, dir) ->
+                                                        super.stopWithSavepointAndGetLocation(
+                                                                job,
+                                                                dir,
+                                                                formatType,
+                                                                savepointMode,
+                                                                timeout)),
+                                getMainThreadExecutor());
+        return stopped.whenCompleteAsync(
+                (location, failure) -> {
+                    if (failure == null) {
+                        log.info(
+                                "Driver application {} was stopped with application savepoint"
+                                        + " {}.",
+                                driverApplicationId,
+                                location);
+                        tracker.stopCompleted(location);
+                    } else {
+                        Throwable cause = ExceptionUtils.stripCompletionException(failure);
+                        log.warn(
+                                "The stop of driver application {} failed.",
+                                driverApplicationId,
+                                cause);
+                        boolean someStopped =
+                                cause instanceof ApplicationSavepointOperation.FailedException
+                                        && ((ApplicationSavepointOperation.FailedException) cause)
+                                                .someJobStopped();
+                        if (someStopped) {
+                            // Part of the application is gone: it cannot go on as it was.
+                            tracker.applicationFailed(cause);
+                        }
+                        tracker.stopFailed();
+                    }
+                    advance();
+                },
+                getMainThreadExecutor());
+    }
+
+    /** The jobs main() submitted that have not ended, by position. */
+    private List<ApplicationSavepointOperation.Target> runningJobs() {
+        List<ApplicationSavepointOperation.Target> targets = new ArrayList<>();
+        for (DriverJobPositions.Submitted job : positions.jobs()) {
+            if (tracker.isTracked(job.jobId()) && !tracker.isTerminal(job.jobId())) {
+                targets.add(
+                        new ApplicationSavepointOperation.Target(
+                                job.position(), job.jobId(), job.programName()));
+            }
+        }
+        return targets;
+    }
+
+    /**
+     * Fails unless every target runs: a stop that fails half way leaves an application that cannot
+     * go on, so one that could not succeed is refused before it stops anything.
+     */
+    private CompletableFuture<Void> allRunning(List<ApplicationSavepointOperation.Target> targets) {
+        List<CompletableFuture<Void>> checks = new ArrayList<>();
+        for (ApplicationSavepointOperation.Target target : targets) {
+            checks.add(
+                    requestJobStatus(target.jobId(), timeout)
+                            .thenAccept(
+                                    status -> {
+                                        if (status != JobStatus.RUNNING) {
+                                            throw new CompletionException(
+                                                    new IllegalStateException(
+                                                            String.format(
+                                                                    "Job #%d '%s' (%s) is %s, not"
+                                                                            + " RUNNING; stop the"
+                                                                            + " application once"
+                                                                            + " it runs.",
+                                                                    target.position(),
+                                                                    target.name(),
+                                                                    target.jobId(),
+                                                                    status)));
+                                        }
+                                    }));
+        }
+        return FutureUtils.waitForAll(checks);
+    }
+
+    // ------------------------------------------------------------------------
     //  Decide: what a submission at a position means
     // ------------------------------------------------------------------------
 
@@ -347,7 +528,12 @@ public class DriverDispatcher extends Dispatcher {
             return Optional.empty();
         }
         return Optional.of(
-                positions.submitted(position.getAsInt(), plan.getJobID(), plan.getName()));
+                positions.submitted(
+                        position.getAsInt(),
+                        plan.getJobID(),
+                        plan.getName(),
+                        DriverJobMarkers.jobName(plan.getJobConfiguration())
+                                .orElse(plan.getName())));
     }
 
     private LivingPriority livingPriorityOf(ExecutionPlan plan) {

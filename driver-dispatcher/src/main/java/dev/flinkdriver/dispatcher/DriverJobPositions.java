@@ -6,7 +6,10 @@ import org.apache.flink.api.common.JobID;
 
 import javax.annotation.Nullable;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.apache.flink.util.Preconditions.checkArgument;
@@ -48,18 +51,36 @@ final class DriverJobPositions {
      */
     record Decision(Answer answer, @Nullable JobID replaced, @Nullable String message) {}
 
-    private record Submitted(JobID jobId, String name) {}
+    /**
+     * The job at a position.
+     *
+     * @param name the job's name in Flink (prefixed by the driver)
+     * @param programName the name main() gave it
+     */
+    record Submitted(int position, JobID jobId, String name, String programName) {}
 
     private final Map<Integer, Submitted> byPosition = new HashMap<>();
 
-    /** Records the submission unless it is refused, and says how to answer it. */
+    /**
+     * As {@link #submitted(int, JobID, String, String)} for a job whose program name is unknown.
+     */
     Decision submitted(int position, JobID jobId, String name) {
+        return submitted(position, jobId, name, name);
+    }
+
+    /**
+     * Records the submission unless it is refused, and says how to answer it.
+     *
+     * @param programName the name main() gave the job
+     */
+    Decision submitted(int position, JobID jobId, String name, String programName) {
         checkArgument(position > 0, "Positions start at 1: %s", position);
         checkNotNull(jobId);
         checkNotNull(name);
+        checkNotNull(programName);
         Submitted earlier = byPosition.get(position);
         if (earlier == null) {
-            byPosition.put(position, new Submitted(jobId, name));
+            byPosition.put(position, new Submitted(position, jobId, name, programName));
             return new Decision(Answer.SUBMIT, null, null);
         }
         if (!earlier.name().equals(name)) {
@@ -75,8 +96,15 @@ final class DriverJobPositions {
         if (earlier.jobId().equals(jobId)) {
             return new Decision(Answer.ATTACH, null, null);
         }
-        byPosition.put(position, new Submitted(jobId, name));
+        byPosition.put(position, new Submitted(position, jobId, name, programName));
         return new Decision(Answer.REPLACE, earlier.jobId(), null);
+    }
+
+    /** The job at each position, by position. */
+    List<Submitted> jobs() {
+        List<Submitted> jobs = new ArrayList<>(byPosition.values());
+        jobs.sort(Comparator.comparingInt(Submitted::position));
+        return jobs;
     }
 
     /** The job never ran: a later submission at its position is a new one. */

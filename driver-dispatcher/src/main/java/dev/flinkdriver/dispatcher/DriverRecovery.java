@@ -157,7 +157,12 @@ final class DriverRecovery {
             DriverJobMarkers.position(plan.getJobConfiguration())
                     .ifPresent(
                             position ->
-                                    positions.submitted(position, plan.getJobID(), plan.getName()));
+                                    positions.submitted(
+                                            position,
+                                            plan.getJobID(),
+                                            plan.getName(),
+                                            DriverJobMarkers.jobName(plan.getJobConfiguration())
+                                                    .orElse(plan.getName())));
             tracker.jobSubmitted(
                     plan.getJobID(), LivingPriority.ofSubmittedJob(plan.getJobConfiguration()));
         }

@@ -47,11 +47,14 @@ final class DriverReporter {
             @Nullable ExecutionGraphInfo driverJob) {
         String summary =
                 DriverSummary.format(
-                        outcome,
-                        tracker.getJobCounts(),
-                        tracker.getFailureCause(),
-                        driverJob == null ? -1 : driverRestarts(driverJob),
-                        jobManagerFailovers);
+                                outcome,
+                                tracker.getJobCounts(),
+                                tracker.getFailureCause(),
+                                driverJob == null ? -1 : driverRestarts(driverJob),
+                                jobManagerFailovers)
+                        + tracker.getStoppedWith()
+                                .map(path -> ". Stopped with application savepoint " + path)
+                                .orElse("");
         LOG.info("{}", summary);
         diagnostics.applicationEnded(summary);
         return summary;

@@ -52,6 +52,12 @@ public final class LivingPriorityTracker {
 
     private boolean shutDownStarted;
 
+    /** An application stop with savepoints runs: job ends decide nothing until it completes. */
+    private boolean stopping;
+
+    /** The application savepoint the application was stopped with. */
+    @Nullable private String stoppedWith;
+
     public LivingPriorityTracker(JobID driverJobId) {
         this.driverJobId = checkNotNull(driverJobId);
         priorities.put(driverJobId, LivingPriority.DRIVER);
@@ -181,6 +187,54 @@ public final class LivingPriorityTracker {
         }
     }
 
+    /**
+     * {@code flink-driver stop}: the application's jobs are about to be stopped with savepoints.
+     * From now on the application takes no new jobs, and what the driver or the stopped jobs do
+     * decides nothing: the stop decides the outcome.
+     *
+     * @return why the application cannot be stopped now; empty if the stop may start
+     */
+    public Optional<String> stopRequested() {
+        if (outcome != null) {
+            return Optional.of("it is ending (" + outcome + ")");
+        }
+        if (stopping) {
+            return Optional.of("it is being stopped already");
+        }
+        stopping = true;
+        return Optional.empty();
+    }
+
+    /** A stop runs: the application takes no new jobs. */
+    public boolean isStopping() {
+        return stopping;
+    }
+
+    /**
+     * Every job was stopped with its savepoint: the application SUCCEEDED, whatever its driver did
+     * meanwhile or does next; what still runs (the driver) is to be cancelled.
+     */
+    public void stopCompleted(String applicationSavepoint) {
+        stopping = false;
+        stoppedWith = checkNotNull(applicationSavepoint);
+        if (outcome == null) {
+            outcome = ApplicationOutcome.SUCCEEDED;
+        }
+        updateProgress();
+    }
+
+    /** The stop failed before any job was stopped: the application goes on as before. */
+    public void stopFailed() {
+        stopping = false;
+        decide();
+        updateProgress();
+    }
+
+    /** The application savepoint the application was stopped with, if it was. */
+    public Optional<String> getStoppedWith() {
+        return Optional.ofNullable(stoppedWith);
+    }
+
     private void recordFailure(@Nullable Throwable cause) {
         if (failureCause == null) {
             failureCause = cause;
@@ -276,7 +330,7 @@ public final class LivingPriorityTracker {
     }
 
     private void decide() {
-        if (outcome != null) {
+        if (outcome != null || stopping) {
             return;
         }
         JobStatus driverStatus = terminalStatuses.get(driverJobId);

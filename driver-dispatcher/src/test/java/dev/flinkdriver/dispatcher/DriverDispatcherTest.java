@@ -1,5 +1,6 @@
 package dev.flinkdriver.dispatcher;
 
+import dev.flinkdriver.api.ApplicationSavepoint;
 import dev.flinkdriver.api.DispatcherEndpoint;
 import dev.flinkdriver.api.DriverApplicationNames;
 import dev.flinkdriver.api.DriverInternalOptions;
@@ -12,6 +13,7 @@ import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.failure.FailureEnricher;
 import org.apache.flink.runtime.application.SingleJobApplication;
 import org.apache.flink.runtime.blob.BlobServer;
@@ -25,6 +27,7 @@ import org.apache.flink.runtime.dispatcher.DispatcherServices;
 import org.apache.flink.runtime.dispatcher.JobManagerRunnerFactory;
 import org.apache.flink.runtime.dispatcher.PartialDispatcherServicesWithPersistenceComponents;
 import org.apache.flink.runtime.dispatcher.TestingPartialDispatcherServices;
+import org.apache.flink.runtime.dispatcher.TriggerSavepointMode;
 import org.apache.flink.runtime.dispatcher.cleanup.CheckpointResourcesCleanupRunnerFactory;
 import org.apache.flink.runtime.executiongraph.ArchivedExecutionGraph;
 import org.apache.flink.runtime.executiongraph.JobStatusListener;
@@ -44,9 +47,14 @@ import org.apache.flink.runtime.jobmaster.JobManagerSharedServices;
 import org.apache.flink.runtime.jobmaster.JobMasterGateway;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.jobmaster.factories.JobManagerJobMetricGroupFactory;
+import org.apache.flink.runtime.jobmaster.utils.TestingJobMasterGatewayBuilder;
 import org.apache.flink.runtime.leaderretrieval.SettableLeaderRetrievalService;
 import org.apache.flink.runtime.messages.Acknowledge;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
+import org.apache.flink.runtime.rest.handler.async.OperationResult;
+import org.apache.flink.runtime.rest.handler.async.OperationResultStatus;
+import org.apache.flink.runtime.rest.handler.job.AsynchronousJobOperationKey;
+import org.apache.flink.runtime.rest.messages.TriggerId;
 import org.apache.flink.runtime.rpc.FatalErrorHandler;
 import org.apache.flink.runtime.rpc.RpcService;
 import org.apache.flink.runtime.rpc.RpcUtils;
@@ -77,6 +85,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -399,6 +408,132 @@ class DriverDispatcherTest {
                 .endsWith("Cause: java.lang.IllegalStateException: main() threw");
     }
 
+    @Test
+    void stoppingTheDriverJobStopsEveryJobWithASavepointTakesNoNewJobsAndEndsSucceeded()
+            throws Exception {
+        start(List.of(), List.of(), 1);
+        RunningJob driver = jobs.await(DRIVER);
+        RunningJob normal = submit(userJob(1, "load", LivingPriority.NORMAL));
+        RunningJob daemon = submit(userJob(2, "monitor", LivingPriority.DAEMON));
+
+        AsynchronousJobOperationKey stop = AsynchronousJobOperationKey.of(new TriggerId(), DRIVER);
+        CompletableFuture<String> stopped =
+                gateway()
+                        .stopWithSavepoint(
+                                stop,
+                                temp.toUri().toString(),
+                                SavepointFormatType.DEFAULT,
+                                TriggerSavepointMode.SUSPEND_WITH_SAVEPOINT,
+                                TIMEOUT)
+                        .thenCompose(ack -> awaitSavepoint(stop));
+        await().atMost(TIMEOUT).until(() -> normal.stopping.isDone() && daemon.stopping.isDone());
+        CompletableFuture<Acknowledge> late =
+                gateway().submitJob(userJob(3, "late", LivingPriority.NORMAL), TIMEOUT);
+        assertThat(late)
+                .as("from the moment of the stop")
+                .failsWithin(TIMEOUT)
+                .withThrowableThat()
+                .withMessageContaining("is being stopped with an application savepoint");
+        normal.stopWithSavepoint();
+        // main() goes on once its job returned, and fails: the stop decides all the same.
+        driver.end(JobStatus.FAILED, new IllegalStateException("main() after its job"));
+        daemon.stopWithSavepoint();
+
+        String location = stopped.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(shutDownStatus()).isEqualTo(ApplicationStatus.SUCCEEDED);
+        ApplicationSavepoint manifest =
+                ApplicationSavepoint.read(new org.apache.flink.core.fs.Path(location));
+        assertThat(manifest.stopped()).isTrue();
+        assertThat(manifest.jobs())
+                .extracting(j -> j.position() + " " + j.name() + " " + j.savepoint())
+                .containsExactly("1 load savepoint-load", "2 monitor savepoint-monitor");
+        assertThat(normal.stopping.join())
+                .as("each job's savepoint goes into the application savepoint")
+                .isEqualTo(location);
+        assertThat(diagnostics.getDiagnostics())
+                .isEqualTo(
+                        "flink-driver: application SUCCEEDED: 2 jobs finished, 0 failed, 0"
+                                + " cancelled, driver restarted 0 times. Stopped with application"
+                                + " savepoint "
+                                + location);
+        assertThat(jobs.started).doesNotContain(DriverJobIds.ofPosition(APP, 3));
+    }
+
+    @Test
+    void aSavepointOfTheDriverJobIsOneOfEveryRunningJobAndTheApplicationRunsOn() throws Exception {
+        start(List.of(), List.of(), 1);
+        RunningJob driver = jobs.await(DRIVER);
+        RunningJob done = submit(userJob(1, "done", LivingPriority.NORMAL));
+        done.end(JobStatus.FINISHED, null);
+        awaitTerminal(done.plan.getJobID());
+        submit(userJob(2, "load", LivingPriority.NORMAL));
+
+        AsynchronousJobOperationKey savepoint =
+                AsynchronousJobOperationKey.of(new TriggerId(), DRIVER);
+        gateway()
+                .triggerSavepoint(
+                        savepoint,
+                        temp.toUri().toString(),
+                        SavepointFormatType.DEFAULT,
+                        TriggerSavepointMode.SAVEPOINT,
+                        TIMEOUT)
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        String location = awaitSavepoint(savepoint).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(ApplicationSavepoint.read(new org.apache.flink.core.fs.Path(location)).jobs())
+                .as("only the running job")
+                .extracting(j -> j.position() + " " + j.name())
+                .containsExactly("2 load");
+        assertThat(dispatcher.getShutDownFuture()).isNotDone();
+        assertThat(driver.cancelled).isFalse();
+    }
+
+    @Test
+    void aRunningJobThatCannotBeStoppedLetsTheApplicationRunOn() throws Exception {
+        start(List.of(), List.of(), 1);
+        jobs.await(DRIVER);
+        RunningJob load = submit(userJob(1, "load", LivingPriority.NORMAL));
+        load.status = JobStatus.RESTARTING;
+
+        AsynchronousJobOperationKey stop = AsynchronousJobOperationKey.of(new TriggerId(), DRIVER);
+        gateway()
+                .stopWithSavepoint(
+                        stop,
+                        temp.toUri().toString(),
+                        SavepointFormatType.DEFAULT,
+                        TriggerSavepointMode.SUSPEND_WITH_SAVEPOINT,
+                        TIMEOUT)
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(awaitSavepoint(stop))
+                .failsWithin(TIMEOUT)
+                .withThrowableThat()
+                .withMessageContaining("Job #1 'load' (")
+                .withMessageContaining("is RESTARTING, not RUNNING");
+        assertThat(load.stopping).isNotDone();
+        load.status = JobStatus.RUNNING;
+        submit(userJob(2, "next", LivingPriority.NORMAL));
+        assertThat(dispatcher.getShutDownFuture()).isNotDone();
+    }
+
+    /** The result of the savepoint operation on the job, polled as the REST handler does. */
+    private CompletableFuture<String> awaitSavepoint(AsynchronousJobOperationKey key) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    OperationResult<String> result =
+                            await().atMost(TIMEOUT)
+                                    .until(
+                                            () -> gateway().getTriggeredSavepointStatus(key).get(),
+                                            r ->
+                                                    r.getStatus()
+                                                            != OperationResultStatus.IN_PROGRESS);
+                    if (result.getStatus() == OperationResultStatus.FAILURE) {
+                        throw new CompletionException(result.getThrowable());
+                    }
+                    return result.getResult();
+                });
+    }
+
     // ------------------------------------------------------------------------
 
     private void start(List<ExecutionPlan> recoveredJobs, List<JobResult> dirty, int attempt)
@@ -462,6 +597,7 @@ class DriverDispatcherTest {
         JobGraph job =
                 new JobGraph(DriverJobIds.ofPosition(APP, position), APP, NAME + ": " + name);
         DriverJobMarkers.markSubmittedJob(job.getJobConfiguration(), APP, position, false);
+        DriverJobMarkers.setJobName(job.getJobConfiguration(), name);
         job.getJobConfiguration().set(DriverOptions.JOB_LIVING_PRIORITY, priority);
         return job;
     }
@@ -533,9 +669,37 @@ class DriverDispatcherTest {
 
         private volatile boolean cancelled;
 
+        /** Completes with the target directory once the dispatcher stops the job. */
+        private final CompletableFuture<String> stopping = new CompletableFuture<>();
+
+        private final CompletableFuture<String> savepoint = new CompletableFuture<>();
+
+        private final JobMasterGateway jobMaster =
+                new TestingJobMasterGatewayBuilder()
+                        .setStopWithSavepointSupplier(
+                                (dir, terminate, format) -> {
+                                    stopping.complete(dir);
+                                    return savepoint;
+                                })
+                        .setTriggerSavepointFunction(
+                                (dir, cancel, format) ->
+                                        CompletableFuture.completedFuture(
+                                                dir + "/savepoint-" + shortName()))
+                        .build();
+
         RunningJob(ExecutionPlan plan, @Nullable JobStatusListener listener) {
             this.plan = plan;
             this.listener = listener;
+        }
+
+        /** The job's stop-with-savepoint completes: its savepoint is there, and it FINISHED. */
+        void stopWithSavepoint() {
+            savepoint.complete(stopping.join() + "/savepoint-" + shortName());
+            end(JobStatus.FINISHED, null);
+        }
+
+        private String shortName() {
+            return plan.getName().substring(plan.getName().lastIndexOf(' ') + 1);
         }
 
         synchronized void end(JobStatus endStatus, @Nullable Throwable failure) {
@@ -569,7 +733,7 @@ class DriverDispatcherTest {
 
         @Override
         public CompletableFuture<JobMasterGateway> getJobMasterGateway() {
-            return new CompletableFuture<>();
+            return CompletableFuture.completedFuture(jobMaster);
         }
 
         @Override

@@ -335,4 +335,69 @@ class LivingPriorityTrackerTest {
         }
         assertThat(last).isBetween(0.0, 1.0);
     }
+
+    @Test
+    void whileAStopRunsJobEndsDecideNothingAndTheStopEndsTheApplicationSucceeded() {
+        tracker.driverJobSubmitted();
+        tracker.jobSubmitted(normal, LivingPriority.NORMAL);
+        tracker.jobSubmitted(daemon, LivingPriority.DAEMON);
+
+        assertThat(tracker.stopRequested()).isEmpty();
+        assertThat(tracker.isStopping()).isTrue();
+        // The stopped NORMAL job ends, then main() fails on what it does next.
+        tracker.jobTerminated(normal, JobStatus.FINISHED);
+        tracker.jobTerminated(driver, JobStatus.FAILED, new IllegalStateException("after"));
+        assertThat(tracker.getOutcome()).as("nothing decided while stopping").isEmpty();
+        assertThat(tracker.takeJobsToCancel()).as("the DAEMON job is being stopped").isEmpty();
+
+        tracker.jobTerminated(daemon, JobStatus.FINISHED);
+        tracker.stopCompleted("file:/sp/application-savepoint-1");
+
+        assertThat(tracker.getOutcome()).hasValue(ApplicationOutcome.SUCCEEDED);
+        assertThat(tracker.getFailureCause()).isNull();
+        assertThat(tracker.getStoppedWith()).hasValue("file:/sp/application-savepoint-1");
+        assertThat(tracker.isReadyToShutDown()).isTrue();
+        assertThat(tracker.getJobCounts()).isEqualTo(new JobCounts(2, 0, 0));
+    }
+
+    @Test
+    void aStoppedApplicationCancelsItsRunningDriver() {
+        tracker.driverJobSubmitted();
+        tracker.jobSubmitted(normal, LivingPriority.NORMAL);
+        tracker.stopRequested();
+        tracker.jobTerminated(normal, JobStatus.FINISHED);
+
+        tracker.stopCompleted("file:/sp/a");
+
+        assertThat(tracker.getOutcome()).hasValue(ApplicationOutcome.SUCCEEDED);
+        assertThat(tracker.takeJobsToCancel()).containsExactly(driver);
+    }
+
+    @Test
+    void aStopIsRefusedWhileTheApplicationEndsOrIsStoppedAlready() {
+        tracker.driverJobSubmitted();
+        assertThat(tracker.stopRequested()).isEmpty();
+        assertThat(tracker.stopRequested()).hasValue("it is being stopped already");
+
+        LivingPriorityTracker ending = new LivingPriorityTracker(driver);
+        ending.applicationCancelled();
+        assertThat(ending.stopRequested()).hasValue("it is ending (CANCELED)");
+        assertThat(ending.isStopping()).isFalse();
+    }
+
+    @Test
+    void aFailedStopLetsTheApplicationDecideAgain() {
+        tracker.driverJobSubmitted();
+        tracker.jobSubmitted(daemon, LivingPriority.DAEMON);
+        tracker.stopRequested();
+        tracker.jobTerminated(driver, JobStatus.FINISHED);
+        assertThat(tracker.getOutcome()).isEmpty();
+
+        tracker.stopFailed();
+
+        assertThat(tracker.isStopping()).isFalse();
+        assertThat(tracker.getOutcome()).hasValue(ApplicationOutcome.SUCCEEDED);
+        assertThat(tracker.getStoppedWith()).isEmpty();
+        assertThat(tracker.takeJobsToCancel()).containsExactly(daemon);
+    }
 }

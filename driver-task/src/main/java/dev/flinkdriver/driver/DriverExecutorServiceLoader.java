@@ -104,7 +104,10 @@ final class DriverExecutorServiceLoader implements PipelineExecutorServiceLoader
         return (pipeline, configuration, userCodeClassloader) -> {
             decorator.decorate(pipeline);
             CompletableFuture<JobClient> jobClient =
-                    executor.execute(pipeline, configuration, userCodeClassloader);
+                    executor.execute(
+                            pipeline,
+                            decorator.executorConfiguration(pipeline, configuration),
+                            userCodeClassloader);
             listener.submitted(pipeline, jobClient);
             return jobClient;
         };

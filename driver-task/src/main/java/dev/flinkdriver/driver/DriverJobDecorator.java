@@ -6,6 +6,9 @@ import dev.flinkdriver.api.LivingPriority;
 
 import org.apache.flink.api.common.ApplicationID;
 import org.apache.flink.api.dag.Pipeline;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.streaming.api.operators.collect.CollectSinkOperatorFactory;
@@ -42,6 +45,8 @@ public final class DriverJobDecorator {
 
     private final int driverAttempt;
 
+    private final DriverJobRestore restore;
+
     /** Positions follow the order in which main() hands its jobs to the executors. */
     private final AtomicInteger lastPosition = new AtomicInteger();
 
@@ -56,6 +61,19 @@ public final class DriverJobDecorator {
             ApplicationID applicationId,
             int jobManagerAttempt,
             int driverAttempt) {
+        this(namePrefix, applicationId, jobManagerAttempt, driverAttempt, DriverJobRestore.none());
+    }
+
+    /**
+     * @param restore which savepoint each job restores from
+     */
+    DriverJobDecorator(
+            String namePrefix,
+            ApplicationID applicationId,
+            int jobManagerAttempt,
+            int driverAttempt,
+            DriverJobRestore restore) {
+        this.restore = checkNotNull(restore);
         this.namePrefix = checkNotNull(namePrefix);
         this.applicationId = checkNotNull(applicationId);
         this.jobManagerAttempt = jobManagerAttempt;
@@ -86,9 +104,13 @@ public final class DriverJobDecorator {
         boolean daemon =
                 LivingPriority.ofSubmittedJob(streamGraph.getJobConfiguration())
                         == LivingPriority.DAEMON;
-        streamGraph.setJobName(namePrefix + (daemon ? DAEMON_MARK : "") + streamGraph.getJobName());
-
+        String name = streamGraph.getJobName();
         int position = lastPosition.incrementAndGet();
+        // Before anything else: a job that must not run is refused unchanged.
+        restore.apply(streamGraph, position, name);
+        streamGraph.setJobName(namePrefix + (daemon ? DAEMON_MARK : "") + name);
+        DriverJobMarkers.setJobName(streamGraph.getJobConfiguration(), name);
+
         boolean collectsToDriver = collectsToDriver(streamGraph);
         streamGraph.setJobId(
                 collectsToDriver
@@ -100,6 +122,23 @@ public final class DriverJobDecorator {
         streamGraph.setApplicationId(applicationId);
         DriverJobMarkers.markSubmittedJob(
                 streamGraph.getJobConfiguration(), applicationId, position, collectsToDriver);
+    }
+
+    /**
+     * The configuration to submit a decorated job with. Flink's executors take a job's restore
+     * settings from the configuration they submit it with ({@code
+     * PipelineExecutorUtils#getStreamGraph}), not from the job: with an application savepoint, the
+     * job's own settings go there.
+     */
+    public Configuration executorConfiguration(Pipeline pipeline, Configuration configuration) {
+        if (!(pipeline instanceof StreamGraph) || !restore.restoresByPosition()) {
+            return configuration;
+        }
+        Configuration withRestore = new Configuration(configuration);
+        withRestore.removeConfig(StateRecoveryOptions.SAVEPOINT_PATH);
+        SavepointRestoreSettings.toConfiguration(
+                ((StreamGraph) pipeline).getSavepointRestoreSettings(), withRestore);
+        return withRestore;
     }
 
     /** Rows of such a job go to main() only: collect(), executeAndCollect(), Table's collect(). */

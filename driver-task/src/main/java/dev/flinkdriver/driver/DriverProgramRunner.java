@@ -117,7 +117,8 @@ public final class DriverProgramRunner {
                         applicationId,
                         // Set on the driver job by the JobManager that submitted or recovered it.
                         DriverJobMarkers.jobManagerAttempt(driverJobConfiguration),
-                        driverAttempt);
+                        driverAttempt,
+                        DriverJobRestore.of(configuration, driverJobConfiguration));
 
         try (DriverDispatcherConnection connection = openConnection(configuration);
                 PackagedProgram program =

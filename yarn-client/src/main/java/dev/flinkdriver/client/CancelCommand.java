@@ -74,7 +74,7 @@ final class CancelCommand {
                 yarn.killApplication(id);
                 StagingDirectory.delete(deployed, yarnConfiguration, id);
             }
-            report = awaitEnd(yarn, id);
+            report = awaitEnd(yarn, id, TIMEOUT);
             out.printf(
                     "%s: %s %s%n",
                     id, report.getYarnApplicationState(), report.getFinalApplicationStatus());
@@ -104,14 +104,16 @@ final class CancelCommand {
         }
     }
 
-    private static ApplicationReport awaitEnd(YarnClient yarn, ApplicationId id) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    /** Polls YARN until it records the application's end, at most {@code timeout}. */
+    static ApplicationReport awaitEnd(YarnClient yarn, ApplicationId id, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         ApplicationReport report = YarnClients.report(yarn, id);
         while (!YarnApplicationStates.isFinal(report)) {
             if (System.nanoTime() > deadline) {
                 throw new CliException(
                         CliException.FAILURE,
-                        id + " did not end within " + TIMEOUT.toMinutes() + " minutes");
+                        id + " did not end within " + timeout.toMinutes() + " minutes");
             }
             Thread.sleep(200);
             report = YarnClients.report(yarn, id);

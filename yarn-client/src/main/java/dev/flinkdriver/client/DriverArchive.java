@@ -141,6 +141,12 @@ final class DriverArchive {
                 DriverAttempt.fromHistory(exceptions.getExceptionHistory().getEntries(), failed));
     }
 
+    /** {@code /jobs/<id>/checkpoints}, archived for jobs with checkpointing. */
+    Optional<JsonNode> checkpoints(JobID job) throws IOException {
+        String json = json("/jobs/" + job + "/checkpoints");
+        return json == null ? Optional.empty() : Optional.of(JSON.readTree(json));
+    }
+
     /** {@code /jobs/<id>/vertices/<vertex>/taskmanagers} of the job's (first) vertex. */
     Optional<JsonNode> taskManagers(JobID job) throws IOException {
         String prefix = "/jobs/" + job + "/vertices/";

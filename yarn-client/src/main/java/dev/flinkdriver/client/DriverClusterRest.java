@@ -3,8 +3,10 @@ package dev.flinkdriver.client;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.flink.runtime.rest.RestClient;
+import org.apache.flink.runtime.rest.handler.async.AsynchronousOperationResult;
 import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
 import org.apache.flink.runtime.rest.messages.JobCancellationHeaders;
 import org.apache.flink.runtime.rest.messages.JobCancellationMessageParameters;
@@ -13,13 +15,25 @@ import org.apache.flink.runtime.rest.messages.JobVertexMessageParameters;
 import org.apache.flink.runtime.rest.messages.JobVertexTaskManagersHeaders;
 import org.apache.flink.runtime.rest.messages.JobsOverviewHeaders;
 import org.apache.flink.runtime.rest.messages.TerminationModeQueryParameter;
+import org.apache.flink.runtime.rest.messages.TriggerId;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointInfo;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointStatusHeaders;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointStatusMessageParameters;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointTriggerHeaders;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointTriggerMessageParameters;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointTriggerRequestBody;
+import org.apache.flink.runtime.rest.messages.job.savepoints.stop.StopWithSavepointRequestBody;
+import org.apache.flink.runtime.rest.messages.job.savepoints.stop.StopWithSavepointTriggerHeaders;
 import org.apache.flink.runtime.rest.util.RestMapperUtils;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.util.concurrent.Executors;
 
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
+
+import javax.annotation.Nullable;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -104,6 +118,26 @@ final class DriverClusterRest implements AutoCloseable {
                                         .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
     }
 
+    /** {@code /jobs/<id>/checkpoints} as JSON; empty for a job without checkpointing. */
+    Optional<JsonNode> checkpoints(JobID job) {
+        JobMessageParameters parameters = new JobMessageParameters();
+        parameters.jobPathParameter.resolve(job);
+        try {
+            return Optional.of(
+                    RestMapperUtils.getStrictObjectMapper()
+                            .valueToTree(
+                                    client.sendRequest(
+                                                    host,
+                                                    port,
+                                                    CheckpointingStatisticsHeaders.getInstance(),
+                                                    parameters,
+                                                    EmptyRequestBody.getInstance())
+                                            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
     void cancel(JobID job) throws Exception {
         JobCancellationMessageParameters parameters =
                 new JobCancellationMessageParameters()
@@ -117,6 +151,55 @@ final class DriverClusterRest implements AutoCloseable {
                         parameters,
                         EmptyRequestBody.getInstance())
                 .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Triggers a savepoint of {@code job} ({@code stop}: stop-with-savepoint, {@code drain}: after
+     * draining its sources) into {@code targetDirectory}, or the cluster's default directory where
+     * null; returns the id under which {@link #savepointStatus} reports it.
+     */
+    TriggerId triggerSavepoint(
+            JobID job, @Nullable String targetDirectory, boolean stop, boolean drain)
+            throws Exception {
+        SavepointTriggerMessageParameters parameters = new SavepointTriggerMessageParameters();
+        parameters.jobID.resolve(job);
+        TriggerId trigger = new TriggerId();
+        if (stop) {
+            return client.sendRequest(
+                            host,
+                            port,
+                            StopWithSavepointTriggerHeaders.getInstance(),
+                            parameters,
+                            new StopWithSavepointRequestBody(
+                                    targetDirectory, drain, SavepointFormatType.DEFAULT, trigger))
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .getTriggerId();
+        }
+        return client.sendRequest(
+                        host,
+                        port,
+                        SavepointTriggerHeaders.getInstance(),
+                        parameters,
+                        new SavepointTriggerRequestBody(
+                                targetDirectory, false, SavepointFormatType.DEFAULT, trigger))
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .getTriggerId();
+    }
+
+    /** The savepoint's outcome once it has one; empty while it is in progress. */
+    Optional<SavepointInfo> savepointStatus(JobID job, TriggerId trigger) throws Exception {
+        SavepointStatusMessageParameters parameters = new SavepointStatusMessageParameters();
+        parameters.jobIdPathParameter.resolve(job);
+        parameters.triggerIdPathParameter.resolve(trigger);
+        AsynchronousOperationResult<SavepointInfo> result =
+                client.sendRequest(
+                                host,
+                                port,
+                                SavepointStatusHeaders.getInstance(),
+                                parameters,
+                                EmptyRequestBody.getInstance())
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return Optional.ofNullable(result.resource());
     }
 
     @Override

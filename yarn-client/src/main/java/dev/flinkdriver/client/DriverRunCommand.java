@@ -1,7 +1,9 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.api.ApplicationSavepoint;
 import dev.flinkdriver.api.DriverApplicationNames;
 import dev.flinkdriver.api.DriverInternalOptions;
+import dev.flinkdriver.api.DriverJobMarkers;
 import dev.flinkdriver.api.DriverOptions;
 
 import org.apache.flink.client.cli.CliArgsException;
@@ -17,6 +19,7 @@ import org.apache.flink.client.program.ProgramInvocationException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.DeploymentOptionsInternal;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 import org.apache.flink.yarn.configuration.YarnLogConfigUtil;
@@ -30,6 +33,8 @@ import org.apache.commons.cli.Options;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.annotation.Nullable;
+
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +42,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -152,7 +158,8 @@ final class DriverRunCommand {
             List<String> sqlArgs,
             Path sqlScript)
             throws Exception {
-        requireSavepoint(programOptions.getSavepointRestoreSettings().getRestorePath());
+        Optional<org.apache.flink.core.fs.Path> applicationSavepoint =
+                applicationSavepoint(programOptions.getSavepointRestoreSettings().getRestorePath());
         List<Path> libJars = files(cl.getOptionValue(DriverCliOptions.LIB_JARS.getLongOpt()));
         List<Path> shipped = files(cl.getOptionValue(DriverCliOptions.FILES.getLongOpt()));
         if (sqlScript != null) {
@@ -161,6 +168,7 @@ final class DriverRunCommand {
 
         Configuration effective = effectiveConfiguration(clis, frontend, cl, programOptions);
         DriverCliOptions.applyResources(cl, effective);
+        applicationSavepoint.ifPresent(dir -> restoreFrom(effective, dir));
         shipFiles(effective, shipped);
         String mainClass =
                 sqlScript != null ? sqlMainClass : mainClass(jar, programOptions, effective);
@@ -239,19 +247,71 @@ final class DriverRunCommand {
         }
     }
 
-    /** A missing savepoint would otherwise fail the first job, long after the client left. */
-    private static void requireSavepoint(String path) throws CliException {
+    /**
+     * The application savepoint {@code -s} names, validated here: a missing savepoint, or a
+     * manifest this version cannot read, would otherwise fail a job long after the client left.
+     * Empty for no {@code -s}, and for a Flink savepoint of one job (which keeps Flink's meaning:
+     * every job main() submits restores from it; the driver refuses a second job then).
+     */
+    static Optional<org.apache.flink.core.fs.Path> applicationSavepoint(@Nullable String path)
+            throws CliException {
         if (path == null) {
-            return;
+            return Optional.empty();
         }
+        org.apache.flink.core.fs.Path directory;
+        ApplicationSavepoint manifest;
         try {
             org.apache.flink.core.fs.Path p = new org.apache.flink.core.fs.Path(path);
-            if (!p.getFileSystem().exists(p)) {
+            org.apache.flink.core.fs.FileSystem fs = p.getFileSystem();
+            if (!fs.exists(p)) {
                 throw CliException.usage("The savepoint " + path + " does not exist");
             }
+            Optional<org.apache.flink.core.fs.Path> dir = ApplicationSavepoint.directoryOf(p);
+            if (dir.isEmpty()) {
+                return Optional.empty();
+            }
+            // The cluster resolves it, not the client's working directory.
+            directory = dir.get().makeQualified(fs);
+            manifest = ApplicationSavepoint.read(directory);
+            for (ApplicationSavepoint.Job job : manifest.jobs()) {
+                org.apache.flink.core.fs.Path savepoint =
+                        ApplicationSavepoint.resolve(directory, job);
+                if (!fs.exists(savepoint)) {
+                    throw CliException.usage(
+                            "The application savepoint "
+                                    + directory
+                                    + " records the savepoint "
+                                    + savepoint
+                                    + " of job #"
+                                    + job.position()
+                                    + " '"
+                                    + job.name()
+                                    + "', which does not exist");
+                }
+            }
+        } catch (ApplicationSavepoint.InvalidManifestException e) {
+            throw CliException.usage("Not an application savepoint: " + e.getMessage());
         } catch (java.io.IOException e) {
             throw CliException.usage("The savepoint " + path + " cannot be read: " + firstLine(e));
         }
+        LOG.info(
+                "Restoring from application savepoint {} of {} ({} jobs, taken {}, Flink {})",
+                directory,
+                manifest.applicationId(),
+                manifest.jobs().size(),
+                manifest.time(),
+                manifest.flinkVersion());
+        return Optional.of(directory);
+    }
+
+    /**
+     * The driver restores each job from its own savepoint in the application savepoint: no job gets
+     * {@code execution.savepoint.path}, the driver job included. {@code -n} and {@code -rm} stay in
+     * the configuration, where the driver reads them for each job it restores.
+     */
+    private static void restoreFrom(Configuration effective, org.apache.flink.core.fs.Path dir) {
+        effective.removeConfig(StateRecoveryOptions.SAVEPOINT_PATH);
+        DriverJobMarkers.setApplicationSavepoint(effective, dir.toString());
     }
 
     /** {@code --file}: into every container's working directory, where main() and tasks run. */

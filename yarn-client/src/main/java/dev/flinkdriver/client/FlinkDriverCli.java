@@ -113,6 +113,13 @@ public final class FlinkDriverCli {
                     return new CancelCommand(config, confDir, workDir(), out).run(params);
                 }
                 break; // a Flink job id: Flink's own cancel
+            case "savepoint":
+            case "stop":
+                if (ApplicationSavepointCommand.isApplicationCommand(params)) {
+                    return new ApplicationSavepointCommand(config, out, action.equals("stop"))
+                            .run(params);
+                }
+                break; // a Flink job id: Flink's own savepoint or stop of one job
             default:
                 break;
         }

@@ -19,6 +19,7 @@ import javax.annotation.Nullable;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -96,7 +97,14 @@ final class StatusCommand {
             return Live.NONE;
         }
         try (DriverClusterRest rest = DriverClusterRest.of(flinkConfig, r)) {
-            List<DriverJobsView.Job> jobs = DriverJobsView.of(r.getApplicationId(), rest.jobs());
+            List<DriverJobsView.Job> jobs =
+                    DriverJobsView.of(r.getApplicationId(), rest.jobs()).stream()
+                            .map(
+                                    j ->
+                                            j.isDriver()
+                                                    ? j
+                                                    : j.withCheckpoints(rest.checkpoints(j.id())))
+                            .toList();
             DriverAttempt attempt = null;
             for (DriverJobsView.Job job : jobs) {
                 if (job.isDriver()) {
@@ -123,8 +131,14 @@ final class StatusCommand {
                                 ? "none (jobmanager.archive.fs.dir is not set)"
                                 : "none in " + String.join(", ", dirs));
             }
-            List<DriverJobsView.Job> jobs =
-                    DriverJobsView.of(r.getApplicationId(), archive.get().jobs());
+            List<DriverJobsView.Job> jobs = new ArrayList<>();
+            for (DriverJobsView.Job job :
+                    DriverJobsView.of(r.getApplicationId(), archive.get().jobs())) {
+                jobs.add(
+                        job.isDriver()
+                                ? job
+                                : job.withCheckpoints(archive.get().checkpoints(job.id())));
+            }
             DriverAttempt attempt = null;
             for (DriverJobsView.Job job : jobs) {
                 if (job.isDriver()) {
@@ -187,6 +201,9 @@ final class StatusCommand {
                         Instant.ofEpochMilli(j.startMillis()).toString().substring(0, 19),
                         j.durationMillis() / 1000,
                         j.name());
+                if (j.restoredFrom() != null) {
+                    out.printf("  %-52s restored from %s%n", "", j.restoredFrom());
+                }
             }
         }
     }
@@ -219,6 +236,7 @@ final class StatusCommand {
             jn.put("livingPriority", j.priority().name());
             jn.put("startTime", j.startMillis());
             jn.put("durationMs", j.durationMillis());
+            jn.put("restoredFrom", j.restoredFrom());
         }
         return n;
     }

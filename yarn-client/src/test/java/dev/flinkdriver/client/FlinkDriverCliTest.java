@@ -1,5 +1,7 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.api.ApplicationSavepoint;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,12 +43,51 @@ class FlinkDriverCliTest {
     private static String app;
     private static String notAJar;
     private static String noMainClassJar;
+    private static String applicationSavepoint;
+    private static String otherFormatVersion;
+    private static String notJsonManifest;
+    private static String missingJobSavepoint;
 
     @BeforeAll
     static void jars() throws IOException {
         app = jar("app.jar", TestMain.class.getName(), TestMain.class).toString();
         noMainClassJar = jar("no-main.jar", null).toString();
         notAJar = Files.writeString(dir.resolve("notes.jar"), "not a jar").toString();
+        applicationSavepoint = applicationSavepoint("good", true).toString();
+        Path other = applicationSavepoint("other-version", true);
+        Path manifest = other.resolve(ApplicationSavepoint.MANIFEST);
+        Files.writeString(
+                manifest,
+                Files.readString(manifest)
+                        .replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"));
+        otherFormatVersion = other.toString();
+        Path notJson = Files.createDirectories(dir.resolve("not-json"));
+        notJsonManifest =
+                Files.writeString(notJson.resolve(ApplicationSavepoint.MANIFEST), "{ jobs: [")
+                        .toString();
+        missingJobSavepoint = applicationSavepoint("missing-job", false).toString();
+    }
+
+    /** An application savepoint of two jobs; {@code complete}: with both jobs' savepoints. */
+    private static Path applicationSavepoint(String name, boolean complete) throws IOException {
+        Path savepoint = Files.createDirectories(dir.resolve(name));
+        Files.createDirectories(savepoint.resolve("savepoint-aaaaaa-000000000001"));
+        if (complete) {
+            Files.createDirectories(savepoint.resolve("savepoint-bbbbbb-000000000002"));
+        }
+        new ApplicationSavepoint(
+                        "application_1_1",
+                        "app",
+                        java.time.Instant.parse("2026-12-05T01:00:00Z"),
+                        "2.3.0",
+                        true,
+                        List.of(
+                                new ApplicationSavepoint.Job(
+                                        1, "alpha", "a1", "savepoint-aaaaaa-000000000001"),
+                                new ApplicationSavepoint.Job(
+                                        2, "beta", "b2", "savepoint-bbbbbb-000000000002")))
+                .write(new org.apache.flink.core.fs.Path(savepoint.toUri()));
+        return savepoint;
     }
 
     static Stream<Arguments> badInput() {
@@ -148,6 +189,26 @@ class FlinkDriverCliTest {
                         "/no/such/savepoint does not exist",
                         List.of("run", "-D", "-s", "/no/such/savepoint", "@app")),
                 arguments(
+                        "missing application savepoint manifest",
+                        2,
+                        "/no/such/application-savepoint.json does not exist",
+                        List.of("run", "-D", "-s", "/no/such/application-savepoint.json", "@app")),
+                arguments(
+                        "application savepoint of another format version",
+                        2,
+                        "has format version 2; this flink-driver reads version 1",
+                        List.of("run", "-D", "-s", "@otherFormatVersion", "@app")),
+                arguments(
+                        "application savepoint manifest that is not JSON",
+                        2,
+                        "Not an application savepoint: ",
+                        List.of("run", "-D", "-s", "@notJsonManifest", "@app")),
+                arguments(
+                        "application savepoint that lacks a job's savepoint",
+                        2,
+                        "of job #2 'beta', which does not exist",
+                        List.of("run", "-D", "-s", "@missingJobSavepoint", "@app")),
+                arguments(
                         "missing --libjars jar",
                         2,
                         "/no/such/lib.jar does not exist",
@@ -199,6 +260,37 @@ class FlinkDriverCliTest {
                         2,
                         "Usage: flink-driver cancel",
                         List.of("cancel", "application_1_1", "application_1_2")),
+                // savepoint, stop
+                arguments(
+                        "savepoint of two applications",
+                        2,
+                        "Usage: flink-driver savepoint <applicationId> [<dir>]",
+                        List.of("savepoint", "application_1_1", "/sp", "application_1_2")),
+                arguments(
+                        "savepoint of a malformed id",
+                        2,
+                        "Not a YARN application id: application_x",
+                        List.of("savepoint", "application_x")),
+                arguments(
+                        "savepoint with an unknown option",
+                        2,
+                        "Unknown option --drain",
+                        List.of("savepoint", "application_1_1", "--drain")),
+                arguments(
+                        "stop with a directory but no option",
+                        2,
+                        "Usage: flink-driver stop <applicationId> [--savepoint-dir <dir>]",
+                        List.of("stop", "application_1_1", "/sp")),
+                arguments(
+                        "stop --savepoint-dir without value",
+                        2,
+                        "--savepoint-dir needs a value",
+                        List.of("stop", "application_1_1", "--savepoint-dir")),
+                arguments(
+                        "stop with an unknown option",
+                        2,
+                        "Unknown option --force",
+                        List.of("stop", "application_1_1", "--force")),
                 // logs
                 arguments("logs without id", 2, "Usage: flink-driver logs", List.of("logs")),
                 arguments(
@@ -237,7 +329,11 @@ class FlinkDriverCliTest {
                 arguments(List.of("status", "application_1_1")),
                 arguments(List.of("logs", "application_1_1")),
                 arguments(List.of("list")),
-                arguments(List.of("cancel", "application_1_1")));
+                arguments(List.of("cancel", "application_1_1")),
+                arguments(List.of("savepoint", "application_1_1", "/sp")),
+                arguments(List.of("stop", "application_1_1", "--drain")),
+                // a valid application savepoint passes the client's checks
+                arguments(List.of("run", "-D", "-s", "@applicationSavepoint", "@app")));
     }
 
     /**
@@ -299,6 +395,10 @@ class FlinkDriverCliTest {
                 case "@app" -> args.add(app);
                 case "@notAJar" -> args.add(notAJar);
                 case "@noMainClassJar" -> args.add(noMainClassJar);
+                case "@applicationSavepoint" -> args.add(applicationSavepoint);
+                case "@otherFormatVersion" -> args.add(otherFormatVersion);
+                case "@notJsonManifest" -> args.add(notJsonManifest);
+                case "@missingJobSavepoint" -> args.add(missingJobSavepoint);
                 default -> args.add(a);
             }
         }
