@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -33,6 +35,16 @@ final class ApplicationArchive {
 
     static ApplicationArchive create(Path workDir, Path jar, List<Path> libJars)
             throws IOException {
+        return create(workDir, jar, libJars, Map.of());
+    }
+
+    /**
+     * @param extra further files or directories (with their contents) by entry name, e.g. a Python
+     *     program's files, unpacked with the jars in every container
+     */
+    static ApplicationArchive create(
+            Path workDir, Path jar, List<Path> libJars, Map<String, Path> extra)
+            throws IOException {
         Files.createDirectories(workDir);
         Path dir = Files.createTempDirectory(workDir, "app-");
         Path zip = dir.resolve(LINK_NAME);
@@ -45,6 +57,9 @@ final class ApplicationArchive {
                 String entry = "lib/" + lib.getFileName();
                 add(zos, entry, lib);
                 libEntries.add(entry);
+            }
+            for (Map.Entry<String, Path> e : extra.entrySet()) {
+                addTree(zos, e.getKey(), e.getValue());
             }
         }
         return new ApplicationArchive(zip, jarEntry, libEntries);
@@ -59,6 +74,11 @@ final class ApplicationArchive {
         return LINK_NAME + "/" + jarEntry;
     }
 
+    /** The jar's directory in the containers' working directory: the jar is alone there. */
+    String jarDirInContainer() {
+        return LINK_NAME + "/app";
+    }
+
     List<String> libJarsInContainer() {
         return libJarEntries.stream().map(e -> LINK_NAME + "/" + e).toList();
     }
@@ -66,6 +86,21 @@ final class ApplicationArchive {
     void delete() throws IOException {
         Files.deleteIfExists(zip);
         Files.deleteIfExists(zip.getParent());
+    }
+
+    private static void addTree(ZipOutputStream zos, String entry, Path fileOrDir)
+            throws IOException {
+        if (!Files.isDirectory(fileOrDir)) {
+            add(zos, entry, fileOrDir);
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(fileOrDir)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path f : files) {
+            add(zos, entry + "/" + fileOrDir.relativize(f).toString().replace('\\', '/'), f);
+        }
     }
 
     private static void add(ZipOutputStream zos, String entry, Path file) throws IOException {

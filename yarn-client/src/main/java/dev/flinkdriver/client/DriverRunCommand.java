@@ -3,6 +3,7 @@ package dev.flinkdriver.client;
 import dev.flinkdriver.api.DriverApplicationNames;
 import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.api.DriverOptions;
+import dev.flinkdriver.localyarn.LocalYarnSite;
 
 import org.apache.flink.client.cli.CliArgsException;
 import org.apache.flink.client.cli.CliFrontend;
@@ -81,7 +82,7 @@ final class DriverRunCommand {
         Options options = DriverCliOptions.addTo(CliFrontendParser.getRunCommandOptions());
         CommandLine cl;
         try {
-            cl = frontend.getCommandLine(options, args, true);
+            cl = frontend.getCommandLine(options, PythonSubmission.withAliases(args), true);
         } catch (CliArgsException e) {
             throw CliException.usage(e.getMessage());
         }
@@ -133,6 +134,10 @@ final class DriverRunCommand {
                 script.delete();
             }
         }
+        if (PythonSubmission.isPython(programOptions)) {
+            // No jar: the flink-python jar takes its place (PythonSubmission).
+            return run(clis, frontend, cl, programOptions, null, null, null, null);
+        }
         Path jar = existingFile(programOptions.getJarFilePath(), "application jar");
         requireJar(jar);
         return run(clis, frontend, cl, programOptions, jar, null, null, null);
@@ -162,10 +167,30 @@ final class DriverRunCommand {
         Configuration effective = effectiveConfiguration(clis, frontend, cl, programOptions);
         DriverCliOptions.applyResources(cl, effective);
         shipFiles(effective, shipped);
+        PythonSubmission python = null;
+        if (jar == null) {
+            if (isExistingCluster(cl, effective)) {
+                throw CliException.usage(
+                        "A Python program runs as the driver of a cluster of its own (-m"
+                                + " yarn-cluster, the default): -m <host:port> and -yid cannot"
+                                + " ship its files and the flink-python jar");
+            }
+            python =
+                    PythonSubmission.prepare(
+                            cl, programOptions, effective, ApplicationArchive.LINK_NAME);
+            jar = python.pythonJar();
+            sqlMainClass = PythonSubmission.PYTHON_DRIVER;
+            sqlArgs = python.programArgs();
+            if (!effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
+                effective.set(
+                        YarnConfigOptions.APPLICATION_NAME,
+                        DriverApplicationNames.of(python.programName()));
+            }
+        }
         String mainClass =
-                sqlScript != null ? sqlMainClass : mainClass(jar, programOptions, effective);
+                sqlMainClass != null ? sqlMainClass : mainClass(jar, programOptions, effective);
         List<String> programArgs =
-                sqlScript != null ? sqlArgs : Arrays.asList(programOptions.getProgramArgs());
+                sqlArgs != null ? sqlArgs : Arrays.asList(programOptions.getProgramArgs());
 
         if (sqlScript != null && !effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
             effective.set(
@@ -182,7 +207,7 @@ final class DriverRunCommand {
                             mainClass,
                             programArgs);
         }
-        return deployNewCluster(effective, jar, libJars, mainClass, programArgs);
+        return deployNewCluster(effective, jar, libJars, mainClass, programArgs, python);
     }
 
     private Configuration effectiveConfiguration(
@@ -277,13 +302,25 @@ final class DriverRunCommand {
             Path jar,
             List<Path> libJars,
             String mainClass,
-            List<String> programArgs)
+            List<String> programArgs,
+            PythonSubmission python)
             throws Exception {
         HaPreflight.check(effective);
         YarnConfiguration yarnConfiguration = YarnClients.configuration(effective);
         ApplicationArchive archive =
-                ApplicationArchive.create(workDir.resolve("tmp"), jar, libJars);
+                ApplicationArchive.create(
+                        workDir.resolve("tmp"),
+                        jar,
+                        libJars,
+                        python == null ? java.util.Map.of() : python.shipped());
         try {
+            if (python != null) {
+                python.applyDefaults(
+                        effective,
+                        archive.jarDirInContainer(),
+                        LocalYarnSite.isLocalYarn(yarnConfiguration),
+                        PythonSubmission.pyflinkHome(confDir));
+            }
             effective.set(DriverOptions.MAIN_CLASS, mainClass);
             effective.set(DriverInternalOptions.JAR, archive.jarInContainer());
             effective.set(DriverOptions.LIB_JARS, archive.libJarsInContainer());
