@@ -59,10 +59,10 @@ final class PythonSubmission {
 
     /**
      * Room for the Python process beside the driver's JVM when {@code driver.native-memory} is not
-     * set: a PyFlink program's interpreter (py4j, PyFlink, the program) measured about 100 MB
+     * set: a PyFlink program's interpreter (py4j, PyFlink, the program) measured about 170 MB
      * resident (see README, "Python programs").
      */
-    static final MemorySize DEFAULT_NATIVE_MEMORY = MemorySize.ofMebiBytes(192);
+    static final MemorySize DEFAULT_NATIVE_MEMORY = MemorySize.ofMebiBytes(256);
 
     private static final String FILE_DELIMITER = ",";
     private static final String PARAM_DELIMITER = "#";
