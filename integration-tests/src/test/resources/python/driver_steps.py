@@ -4,7 +4,8 @@ Jobs, in this order: a DAEMON job (Table API, endless), job 1 execute() (word co
 functions), job 2 execute_async() (sum of squares), job 3 execute() again (one record). Every
 Python function runs in the user TaskManagers' Python workers; Trace records each task run and
 the worker's interpreter. Trace files in <trace>: main-<run> per main() run, runs/job-<n>-<uuid>
-per task run, results/main-<run>-job-<n> with the job id execute() returned.
+per task run (both with the interpreter that ran it), results/main-<run>-job-<n> with the job id
+execute() returned.
 
 With "kill-after-job-2", the first main() run writes its TaskManager's pid (the parent of this
 process) to <trace>/kill-driver after job 2 and waits for the test to kill that TaskManager.
@@ -37,7 +38,7 @@ def main(trace, mode):
     os.makedirs(os.path.join(trace, "results"), exist_ok=True)
     run = len([f for f in os.listdir(trace) if f.startswith("main-")]) + 1
     with open(os.path.join(trace, f"main-{run}"), "w") as f:
-        f.write(str(os.getpid()))
+        f.write(sys.executable)
     print(f"main() run {run} of driver_steps in {sys.executable}")
 
     conf = Configuration()

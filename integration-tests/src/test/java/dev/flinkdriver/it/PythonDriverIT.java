@@ -87,9 +87,10 @@ class PythonDriverIT {
 
     /**
      * One application for the multi-job program: -pym with -pyfs (the module and a library it
-     * imports, also in the UDF workers), -pyarch with -pyexec (the UDF workers' interpreter from
-     * the shipped environment), a DAEMON job, execute() twice and execute_async(), prefixed names,
-     * and the driver's container killed with SIGKILL after the second job.
+     * imports, also in the UDF workers), -pyarch with -pyexec and -pyclientexec (the interpreter of
+     * the UDF workers and of main() from the shipped environment), a DAEMON job, execute() twice
+     * and execute_async(), prefixed names, and the driver's container killed with SIGKILL after the
+     * second job.
      */
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
@@ -106,6 +107,8 @@ class PythonDriverIT {
                         "-pyarch",
                         venvZip.toString(),
                         "-pyexec",
+                        "venv.zip/venv/bin/python",
+                        "-pyclientexec",
                         "venv.zip/venv/bin/python",
                         trace.toString(),
                         "kill-after-job-2");
@@ -126,6 +129,9 @@ class PythonDriverIT {
                 .contains("3 jobs finished, 0 failed, 1 cancelled")
                 .contains(DriverDiagnosticsFormat.driverRestarts(1));
         assertThat(mainRuns(trace)).as("main() ran twice").isEqualTo(2);
+        assertThat(read(trace.resolve("main-1")))
+                .as("main()'s interpreter, from -pyclientexec")
+                .contains("/venv.zip/venv/bin/python");
         assertThat(taskRuns(trace)).as("every job ran once").isEqualTo(Map.of(1, 1L, 2, 1L, 3, 1L));
         for (int job = 1; job <= 2; job++) {
             assertThat(result(trace, 2, job))
@@ -145,6 +151,10 @@ class PythonDriverIT {
         assertThat(SqlDriverIT.finishedJobs(jobManagerLog, end.getName()))
                 .containsExactly(prefix + "words", prefix + "squares", prefix + "last");
         assertThat(jobManagerLog).contains(prefix + "[daemon] ticks");
+        assertThat(TestYarn.get().containerLogFiles(id, "taskmanager.log"))
+                .as("the Python program's jobs went through the driver's RPC executor")
+                .containsPattern(
+                        "Submitting job '" + prefix + "words' \\([0-9a-f]{32}\\) over RPC");
         System.out.printf(
                 "Python driver: %.1f s from run to the first job running%n",
                 (firstJobRunning(jobManagerLog, prefix).toEpochMilli() - submitted) / 1000.0);
@@ -183,7 +193,8 @@ class PythonDriverIT {
     /**
      * A Python exception fails the application at once, the exception in YARN's diagnostics and the
      * traceback in the driver's output. The script is named relative to the client's working
-     * directory, which the containers do not share.
+     * directory, which the containers do not share, and the Python process runs in another one
+     * (Flink unpacks the -pyarch archives there for -pyclientexec): FLINK-26847's case.
      */
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -196,7 +207,14 @@ class PythonDriverIT {
                         "print('about to fail')",
                         "check(42)");
         String relative = Path.of("").toAbsolutePath().relativize(script).toString();
-        ApplicationId id = FlinkDriverCommand.submitDriver("-py", relative);
+        ApplicationId id =
+                FlinkDriverCommand.submitDriver(
+                        "-py",
+                        relative,
+                        "-pyarch",
+                        venvZip.toString(),
+                        "-pyclientexec",
+                        "venv.zip/venv/bin/python");
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
         assertThat(end.getDiagnostics())

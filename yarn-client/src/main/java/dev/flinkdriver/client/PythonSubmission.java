@@ -83,22 +83,36 @@ final class PythonSubmission {
         this.programName = programName;
     }
 
-    /** {@code --mod m} and {@code --mod=m} become Flink's {@code --pyModule}. */
+    /**
+     * {@code --mod m} and {@code --mod=m} become Flink's {@code --pyModule}: the first one before
+     * the program's entry point ({@code -py}, {@code -pym}); later ones are the program's own.
+     */
     static String[] withAliases(String[] args) {
         String[] out = args.clone();
+        String pyModule = "--" + CliFrontendParser.PYMODULE_OPTION.getLongOpt();
         for (int i = 0; i < out.length; i++) {
-            if (out[i].equals(MOD_ALIAS)) {
-                out[i] = "--" + CliFrontendParser.PYMODULE_OPTION.getLongOpt();
-            } else if (out[i].startsWith(MOD_ALIAS + "=")) {
-                out[i] =
-                        "--"
-                                + CliFrontendParser.PYMODULE_OPTION.getLongOpt()
-                                + out[i].substring(MOD_ALIAS.length());
-            } else if (out[i].equals("--")) {
+            String a = out[i];
+            if (a.equals("--") || isEntryPoint(a)) {
+                break;
+            }
+            if (a.equals(MOD_ALIAS) || a.startsWith(MOD_ALIAS + "=")) {
+                out[i] = pyModule + a.substring(MOD_ALIAS.length());
                 break;
             }
         }
         return out;
+    }
+
+    private static boolean isEntryPoint(String arg) {
+        for (org.apache.commons.cli.Option o :
+                List.of(CliFrontendParser.PY_OPTION, CliFrontendParser.PYMODULE_OPTION)) {
+            if (arg.equals("-" + o.getOpt())
+                    || arg.equals("--" + o.getLongOpt())
+                    || arg.startsWith("--" + o.getLongOpt() + "=")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A Python program: {@code -py} or {@code -pym} (Flink then runs {@code PythonDriver}). */
