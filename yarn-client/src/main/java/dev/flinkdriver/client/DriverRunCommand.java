@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -167,30 +168,23 @@ final class DriverRunCommand {
         Configuration effective = effectiveConfiguration(clis, frontend, cl, programOptions);
         DriverCliOptions.applyResources(cl, effective);
         shipFiles(effective, shipped);
-        PythonSubmission python = null;
-        if (jar == null) {
-            if (isExistingCluster(cl, effective)) {
-                throw CliException.usage(
-                        "A Python program runs as the driver of a cluster of its own (-m"
-                                + " yarn-cluster, the default): -m <host:port> and -yid cannot"
-                                + " ship its files and the flink-python jar");
-            }
-            python =
-                    PythonSubmission.prepare(
-                            cl, programOptions, effective, ApplicationArchive.LINK_NAME);
+        // No jar: a Python program, whose application jar is the flink-python jar.
+        PythonSubmission python = jar == null ? preparePython(cl, programOptions, effective) : null;
+        if (python != null) {
             jar = python.pythonJar();
-            sqlMainClass = PythonSubmission.PYTHON_DRIVER;
-            sqlArgs = python.programArgs();
-            if (!effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
-                effective.set(
-                        YarnConfigOptions.APPLICATION_NAME,
-                        DriverApplicationNames.of(python.programName()));
-            }
         }
         String mainClass =
-                sqlMainClass != null ? sqlMainClass : mainClass(jar, programOptions, effective);
+                python != null
+                        ? PythonSubmission.PYTHON_DRIVER
+                        : sqlScript != null
+                                ? sqlMainClass
+                                : mainClass(jar, programOptions, effective);
         List<String> programArgs =
-                sqlArgs != null ? sqlArgs : Arrays.asList(programOptions.getProgramArgs());
+                python != null
+                        ? python.programArgs()
+                        : sqlScript != null
+                                ? sqlArgs
+                                : Arrays.asList(programOptions.getProgramArgs());
 
         if (sqlScript != null && !effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
             effective.set(
@@ -208,6 +202,27 @@ final class DriverRunCommand {
                             programArgs);
         }
         return deployNewCluster(effective, jar, libJars, mainClass, programArgs, python);
+    }
+
+    /** Checks and rewrites the Python options; refuses a cluster that cannot get the files. */
+    private static PythonSubmission preparePython(
+            CommandLine cl, ProgramOptions programOptions, Configuration effective)
+            throws CliException {
+        if (isExistingCluster(cl, effective)) {
+            throw CliException.usage(
+                    "A Python program runs as the driver of a cluster of its own (-m"
+                            + " yarn-cluster, the default): -m <host:port> and -yid cannot"
+                            + " ship its files and the flink-python jar");
+        }
+        PythonSubmission python =
+                PythonSubmission.prepare(
+                        cl, programOptions, effective, ApplicationArchive.LINK_NAME);
+        if (!effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
+            effective.set(
+                    YarnConfigOptions.APPLICATION_NAME,
+                    DriverApplicationNames.of(python.programName()));
+        }
+        return python;
     }
 
     private Configuration effectiveConfiguration(
@@ -312,7 +327,7 @@ final class DriverRunCommand {
                         workDir.resolve("tmp"),
                         jar,
                         libJars,
-                        python == null ? java.util.Map.of() : python.shipped());
+                        python == null ? Map.of() : python.shipped());
         try {
             if (python != null) {
                 python.applyDefaults(
