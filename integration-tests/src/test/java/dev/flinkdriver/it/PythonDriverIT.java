@@ -53,6 +53,9 @@ class PythonDriverIT {
     /** A packed virtual environment for {@code -pyarch}, built once for the class. */
     private static Path venvZip;
 
+    /** {@code -pyreq}: a requirements file and a cache directory with its one wheel. */
+    private static String requirements;
+
     /**
      * A small environment of the same interpreter ({@code --copies}: no links out of the archive)
      * that finds PyFlink through a {@code .pth} file in the distribution's environment: a few MB to
@@ -80,6 +83,7 @@ class PythonDriverIT {
                         + dir
                         + "', 'venv')");
         venvZip = dir.resolve("venv.zip");
+        requirements = requirementsWithCache(dir);
         System.out.printf(
                 "packed %s (%d KB) in %d ms%n",
                 venvZip, Files.size(venvZip) / 1024, (System.nanoTime() - t0) / 1_000_000);
@@ -88,9 +92,9 @@ class PythonDriverIT {
     /**
      * One application for the multi-job program: -pym with -pyfs (the module and a library it
      * imports, also in the UDF workers), -pyarch with -pyexec and -pyclientexec (the interpreter of
-     * the UDF workers and of main() from the shipped environment), a DAEMON job, execute() twice
-     * and execute_async(), prefixed names, and the driver's container killed with SIGKILL after the
-     * second job.
+     * the UDF workers and of main() from the shipped environment), -pyreq with a cache directory (a
+     * package installed into the workers), a DAEMON job, execute() twice and execute_async(),
+     * prefixed names, and the driver's container killed with SIGKILL after the second job.
      */
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
@@ -110,6 +114,8 @@ class PythonDriverIT {
                         "venv.zip/venv/bin/python",
                         "-pyclientexec",
                         "venv.zip/venv/bin/python",
+                        "-pyreq",
+                        requirements,
                         trace.toString(),
                         "kill-after-job-2");
 
@@ -144,7 +150,9 @@ class PythonDriverIT {
         try (Stream<Path> runs = Files.list(trace.resolve("runs"))) {
             assertThat(runs.map(PythonDriverIT::read).toList())
                     .hasSize(3)
-                    .allMatch(exe -> exe.contains("/venv.zip/venv/bin/python"), "from venv.zip");
+                    .allMatch(exe -> exe.contains("/venv.zip/venv/bin/python"), "from venv.zip")
+                    .allMatch(
+                            run -> run.endsWith("installed from -pyreq"), "with -pyreq's package");
         }
         String jobManagerLog = DriverModeIT.jobManagerLog(id);
         String prefix = end.getName() + ": ";
@@ -257,6 +265,38 @@ class PythonDriverIT {
                 .filter(p -> p.info().commandLine().orElse("").contains(scriptName))
                 .filter(p -> p.info().commandLine().orElse("").contains(" -u "))
                 .toList();
+    }
+
+    /**
+     * A requirements file naming {@code tinylib} and a cache directory holding its wheel (built
+     * here, pure Python), so that the workers' {@code pip install --no-index --find-links} needs no
+     * package index.
+     */
+    private static String requirementsWithCache(Path dir) throws IOException {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        try (java.util.zip.ZipOutputStream wheel =
+                new java.util.zip.ZipOutputStream(
+                        Files.newOutputStream(cache.resolve("tinylib-1.0-py3-none-any.whl")))) {
+            Map<String, String> entries = new java.util.LinkedHashMap<>();
+            entries.put("tinylib/__init__.py", "MESSAGE = 'installed from -pyreq'\n");
+            entries.put(
+                    "tinylib-1.0.dist-info/METADATA",
+                    "Metadata-Version: 2.1\nName: tinylib\nVersion: 1.0\n");
+            entries.put(
+                    "tinylib-1.0.dist-info/WHEEL",
+                    "Wheel-Version: 1.0\nGenerator: PythonDriverIT\nRoot-Is-Purelib: true\n"
+                            + "Tag: py3-none-any\n");
+            entries.put(
+                    "tinylib-1.0.dist-info/RECORD",
+                    String.join(",,\n", entries.keySet()) + ",,\ntinylib-1.0.dist-info/RECORD,,\n");
+            for (Map.Entry<String, String> e : entries.entrySet()) {
+                wheel.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                wheel.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+                wheel.closeEntry();
+            }
+        }
+        Path file = Files.writeString(dir.resolve("requirements.txt"), "tinylib\n");
+        return file + "#" + cache;
     }
 
     /** The directory of driver_steps.py and steps_lib.py, shipped with -pyfs. */
