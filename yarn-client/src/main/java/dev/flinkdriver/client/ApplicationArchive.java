@@ -1,6 +1,7 @@
 package dev.flinkdriver.client;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -104,8 +107,29 @@ final class ApplicationArchive {
     }
 
     private static void add(ZipOutputStream zos, String entry, Path file) throws IOException {
-        zos.putNextEntry(new ZipEntry(entry));
+        ZipEntry zipEntry = new ZipEntry(entry);
+        if (isCompressed(file)) {
+            // Deflating a jar again gains nothing and costs the client seconds for large ones
+            // (flink-python's 42 MB): stored as it is, with the size and CRC a stored entry needs.
+            zipEntry.setMethod(ZipEntry.STORED);
+            zipEntry.setSize(Files.size(file));
+            zipEntry.setCrc(crc32(file));
+        }
+        zos.putNextEntry(zipEntry);
         Files.copy(file, zos);
         zos.closeEntry();
+    }
+
+    private static boolean isCompressed(Path file) {
+        String name = file.getFileName().toString().toLowerCase();
+        return name.endsWith(".jar") || name.endsWith(".zip") || name.endsWith(".whl");
+    }
+
+    private static long crc32(Path file) throws IOException {
+        CRC32 crc = new CRC32();
+        try (InputStream in = new CheckedInputStream(Files.newInputStream(file), crc)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return crc.getValue();
     }
 }
