@@ -232,10 +232,17 @@ final class PythonSubmission {
         if (!effective.contains(DriverResourceOptions.NATIVE_MEMORY)) {
             effective.set(DriverResourceOptions.NATIVE_MEMORY, DEFAULT_NATIVE_MEMORY);
         }
+        // Flink's client reads PYFLINK_CLIENT_EXECUTABLE where main() runs; here main() runs in
+        // the driver's container, which does not inherit the client's environment.
+        String clientExecutable = System.getenv("PYFLINK_CLIENT_EXECUTABLE");
+        if (!effective.contains(PYTHON_CLIENT_EXECUTABLE)
+                && clientExecutable != null
+                && !clientExecutable.isBlank()) {
+            effective.set(PYTHON_CLIENT_EXECUTABLE, clientExecutable);
+        }
         Path python = pyflinkHome.resolve("bin/python");
         if (localYarn && Files.isExecutable(python)) {
-            if (!effective.contains(PYTHON_CLIENT_EXECUTABLE)
-                    && System.getenv("PYFLINK_CLIENT_EXECUTABLE") == null) {
+            if (!effective.contains(PYTHON_CLIENT_EXECUTABLE)) {
                 effective.set(PYTHON_CLIENT_EXECUTABLE, python.toString());
             }
             if (!effective.contains(PYTHON_EXECUTABLE)) {
