@@ -139,6 +139,7 @@ final class DriverRunCommand {
             // No jar: the flink-python jar takes its place (PythonSubmission).
             return run(clis, frontend, cl, programOptions, null, null, null, null);
         }
+        PythonSubmission.refuseWithJar(cl);
         Path jar = existingFile(programOptions.getJarFilePath(), "application jar");
         requireJar(jar);
         return run(clis, frontend, cl, programOptions, jar, null, null, null);

@@ -120,6 +120,30 @@ final class PythonSubmission {
         return PYTHON_DRIVER.equals(programOptions.getEntryPointClassName());
     }
 
+    /**
+     * Python options with a jar (a Java program with Python functions): their files would not reach
+     * the cluster, nor the flink-python jar the jobs need; refused as before Python programs were
+     * supported, with a message that says what works.
+     */
+    static void refuseWithJar(CommandLine cl) throws CliException {
+        for (org.apache.commons.cli.Option o :
+                List.of(
+                        CliFrontendParser.PYFILES_OPTION,
+                        CliFrontendParser.PYARCHIVE_OPTION,
+                        CliFrontendParser.PYREQUIREMENTS_OPTION,
+                        CliFrontendParser.PYEXEC_OPTION,
+                        CliFrontendParser.PYCLIENTEXEC_OPTION,
+                        CliFrontendParser.PYTHON_PATH)) {
+            if (cl.hasOption(o.getOpt())) {
+                throw CliException.usage(
+                        "-"
+                                + o.getOpt()
+                                + " needs a Python program (-py or -pym) in driver mode; a jar's"
+                                + " Python functions are not supported");
+            }
+        }
+    }
+
     /** Flink's own rule, which only fails on the cluster: one entry point. */
     static void checkEntryPoint(CommandLine cl) throws CliException {
         if (cl.hasOption(CliFrontendParser.PY_OPTION.getOpt())

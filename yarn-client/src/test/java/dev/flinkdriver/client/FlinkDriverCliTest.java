@@ -210,6 +210,11 @@ class FlinkDriverCliTest {
                                 "-pyreq",
                                 "/no/such/requirements.txt")),
                 arguments(
+                        "Python options with a jar",
+                        2,
+                        "-pyfs needs a Python program (-py or -pym) in driver mode",
+                        List.of("run", "-D", "-pyfs", "@script", "@app")),
+                arguments(
                         "Python program with -m host:port",
                         2,
                         "-m <host:port> and -yid cannot ship its files",
