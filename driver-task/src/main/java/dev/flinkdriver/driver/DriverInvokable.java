@@ -55,6 +55,10 @@ public class DriverInvokable extends AbstractInvokable {
     @Override
     public void cancel() throws Exception {
         cancelled = true;
+        if (PythonDriverRunner.isPython(getJobConfiguration())) {
+            // PythonDriver waits for its process in a read that no interrupt ends.
+            PythonDriverRunner.destroyPythonProcesses();
+        }
         super.cancel();
     }
 

@@ -96,12 +96,30 @@ public final class DriverProgramRunner {
 
     /** Runs main() to its end; throws what main() threw. */
     public void run() throws Exception {
+        if (PythonDriverRunner.isPython(driverJobConfiguration)) {
+            PythonDriverRunner.run(this::runProgram);
+        } else {
+            runProgram();
+        }
+    }
+
+    private void runProgram() throws Exception {
         checkArgument(!userCodeUrls.isEmpty(), "The driver task has no application jar.");
         URL jar = findApplicationJar(userCodeUrls, driverJobConfiguration);
         List<URL> libraries = new ArrayList<>(userCodeUrls);
         libraries.remove(jar);
 
         Configuration configuration = programConfiguration();
+        // A Python program: main() is Flink's PythonDriver, which finds the flink-python jar in
+        // FLINK_OPT_DIR as it does in application mode; the driver job's jar is that jar.
+        boolean python = PythonDriverRunner.isPython(driverJobConfiguration);
+        File workingDirectory = new File(System.getProperty("user.dir"));
+        String[] arguments =
+                driverJobConfiguration.get(DriverOptions.PROGRAM_ARGS).toArray(new String[0]);
+        if (python) {
+            PythonDriverRunner.absolutePaths(configuration, workingDirectory);
+            arguments = PythonDriverRunner.arguments(List.of(arguments), workingDirectory);
+        }
         ApplicationID applicationId =
                 DriverJobMarkers.applicationId(driverJobConfiguration)
                         .orElseThrow(
@@ -123,14 +141,11 @@ public final class DriverProgramRunner {
         try (DriverDispatcherConnection connection = openConnection(configuration);
                 PackagedProgram program =
                         PackagedProgram.newBuilder()
-                                .setJarFile(new File(jar.toURI()))
+                                .setJarFile(python ? null : new File(jar.toURI()))
                                 .setUserClassPaths(libraries)
                                 .setEntryPointClassName(
                                         driverJobConfiguration.get(DriverOptions.MAIN_CLASS))
-                                .setArguments(
-                                        driverJobConfiguration
-                                                .get(DriverOptions.PROGRAM_ARGS)
-                                                .toArray(new String[0]))
+                                .setArguments(arguments)
                                 .setConfiguration(configuration)
                                 .build()) {
             // ClientUtils.executeProgram does not set pipeline.jars (the CLI does); without them

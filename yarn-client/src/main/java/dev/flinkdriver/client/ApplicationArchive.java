@@ -1,11 +1,16 @@
 package dev.flinkdriver.client;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -33,6 +38,16 @@ final class ApplicationArchive {
 
     static ApplicationArchive create(Path workDir, Path jar, List<Path> libJars)
             throws IOException {
+        return create(workDir, jar, libJars, Map.of());
+    }
+
+    /**
+     * @param extra further files or directories (with their contents) by entry name, e.g. a Python
+     *     program's files, unpacked with the jars in every container
+     */
+    static ApplicationArchive create(
+            Path workDir, Path jar, List<Path> libJars, Map<String, Path> extra)
+            throws IOException {
         Files.createDirectories(workDir);
         Path dir = Files.createTempDirectory(workDir, "app-");
         Path zip = dir.resolve(LINK_NAME);
@@ -45,6 +60,9 @@ final class ApplicationArchive {
                 String entry = "lib/" + lib.getFileName();
                 add(zos, entry, lib);
                 libEntries.add(entry);
+            }
+            for (Map.Entry<String, Path> e : extra.entrySet()) {
+                addTree(zos, e.getKey(), e.getValue());
             }
         }
         return new ApplicationArchive(zip, jarEntry, libEntries);
@@ -59,6 +77,11 @@ final class ApplicationArchive {
         return LINK_NAME + "/" + jarEntry;
     }
 
+    /** The jar's directory in the containers' working directory: the jar is alone there. */
+    String jarDirInContainer() {
+        return LINK_NAME + "/app";
+    }
+
     List<String> libJarsInContainer() {
         return libJarEntries.stream().map(e -> LINK_NAME + "/" + e).toList();
     }
@@ -68,9 +91,45 @@ final class ApplicationArchive {
         Files.deleteIfExists(zip.getParent());
     }
 
+    private static void addTree(ZipOutputStream zos, String entry, Path fileOrDir)
+            throws IOException {
+        if (!Files.isDirectory(fileOrDir)) {
+            add(zos, entry, fileOrDir);
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(fileOrDir)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path f : files) {
+            add(zos, entry + "/" + fileOrDir.relativize(f).toString().replace('\\', '/'), f);
+        }
+    }
+
     private static void add(ZipOutputStream zos, String entry, Path file) throws IOException {
-        zos.putNextEntry(new ZipEntry(entry));
+        ZipEntry zipEntry = new ZipEntry(entry);
+        if (isCompressed(file)) {
+            // Deflating a jar again gains nothing and costs the client seconds for large ones
+            // (flink-python's 42 MB): stored as it is, with the size and CRC a stored entry needs.
+            zipEntry.setMethod(ZipEntry.STORED);
+            zipEntry.setSize(Files.size(file));
+            zipEntry.setCrc(crc32(file));
+        }
+        zos.putNextEntry(zipEntry);
         Files.copy(file, zos);
         zos.closeEntry();
+    }
+
+    private static boolean isCompressed(Path file) {
+        String name = file.getFileName().toString().toLowerCase();
+        return name.endsWith(".jar") || name.endsWith(".zip") || name.endsWith(".whl");
+    }
+
+    private static long crc32(Path file) throws IOException {
+        CRC32 crc = new CRC32();
+        try (InputStream in = new CheckedInputStream(Files.newInputStream(file), crc)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return crc.getValue();
     }
 }

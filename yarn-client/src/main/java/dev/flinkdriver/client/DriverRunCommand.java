@@ -5,6 +5,7 @@ import dev.flinkdriver.api.DriverApplicationNames;
 import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.api.DriverJobMarkers;
 import dev.flinkdriver.api.DriverOptions;
+import dev.flinkdriver.localyarn.LocalYarnSite;
 
 import org.apache.flink.client.cli.CliArgsException;
 import org.apache.flink.client.cli.CliFrontend;
@@ -42,6 +43,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -87,7 +89,7 @@ final class DriverRunCommand {
         Options options = DriverCliOptions.addTo(CliFrontendParser.getRunCommandOptions());
         CommandLine cl;
         try {
-            cl = frontend.getCommandLine(options, args, true);
+            cl = frontend.getCommandLine(options, PythonSubmission.withAliases(args), true);
         } catch (CliArgsException e) {
             throw CliException.usage(e.getMessage());
         }
@@ -139,6 +141,11 @@ final class DriverRunCommand {
                 script.delete();
             }
         }
+        if (PythonSubmission.isPython(programOptions)) {
+            // No jar: the flink-python jar takes its place (PythonSubmission).
+            return run(clis, frontend, cl, programOptions, null, null, null, null);
+        }
+        PythonSubmission.refuseWithJar(cl);
         Path jar = existingFile(programOptions.getJarFilePath(), "application jar");
         requireJar(jar);
         return run(clis, frontend, cl, programOptions, jar, null, null, null);
@@ -170,10 +177,23 @@ final class DriverRunCommand {
         DriverCliOptions.applyResources(cl, effective);
         applicationSavepoint.ifPresent(dir -> restoreFrom(effective, dir));
         shipFiles(effective, shipped);
+        // No jar: a Python program, whose application jar is the flink-python jar.
+        PythonSubmission python = jar == null ? preparePython(cl, programOptions, effective) : null;
+        if (python != null) {
+            jar = python.pythonJar();
+        }
         String mainClass =
-                sqlScript != null ? sqlMainClass : mainClass(jar, programOptions, effective);
+                python != null
+                        ? PythonSubmission.PYTHON_DRIVER
+                        : sqlScript != null
+                                ? sqlMainClass
+                                : mainClass(jar, programOptions, effective);
         List<String> programArgs =
-                sqlScript != null ? sqlArgs : Arrays.asList(programOptions.getProgramArgs());
+                python != null
+                        ? python.programArgs()
+                        : sqlScript != null
+                                ? sqlArgs
+                                : Arrays.asList(programOptions.getProgramArgs());
 
         if (sqlScript != null && !effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
             effective.set(
@@ -190,7 +210,28 @@ final class DriverRunCommand {
                             mainClass,
                             programArgs);
         }
-        return deployNewCluster(effective, jar, libJars, mainClass, programArgs);
+        return deployNewCluster(effective, jar, libJars, mainClass, programArgs, python);
+    }
+
+    /** Checks and rewrites the Python options; refuses a cluster that cannot get the files. */
+    private static PythonSubmission preparePython(
+            CommandLine cl, ProgramOptions programOptions, Configuration effective)
+            throws CliException {
+        if (isExistingCluster(cl, effective)) {
+            throw CliException.usage(
+                    "A Python program runs as the driver of a cluster of its own (-m"
+                            + " yarn-cluster, the default): -m <host:port> and -yid cannot"
+                            + " ship its files and the flink-python jar");
+        }
+        PythonSubmission python =
+                PythonSubmission.prepare(
+                        cl, programOptions, effective, ApplicationArchive.LINK_NAME);
+        if (!effective.contains(YarnConfigOptions.APPLICATION_NAME)) {
+            effective.set(
+                    YarnConfigOptions.APPLICATION_NAME,
+                    DriverApplicationNames.of(python.programName()));
+        }
+        return python;
     }
 
     private Configuration effectiveConfiguration(
@@ -337,13 +378,25 @@ final class DriverRunCommand {
             Path jar,
             List<Path> libJars,
             String mainClass,
-            List<String> programArgs)
+            List<String> programArgs,
+            PythonSubmission python)
             throws Exception {
         HaPreflight.check(effective);
         YarnConfiguration yarnConfiguration = YarnClients.configuration(effective);
         ApplicationArchive archive =
-                ApplicationArchive.create(workDir.resolve("tmp"), jar, libJars);
+                ApplicationArchive.create(
+                        workDir.resolve("tmp"),
+                        jar,
+                        libJars,
+                        python == null ? Map.of() : python.shipped());
         try {
+            if (python != null) {
+                python.applyDefaults(
+                        effective,
+                        archive.jarDirInContainer(),
+                        LocalYarnSite.isLocalYarn(yarnConfiguration),
+                        PythonSubmission.pyflinkHome(confDir));
+            }
             effective.set(DriverOptions.MAIN_CLASS, mainClass);
             effective.set(DriverInternalOptions.JAR, archive.jarInContainer());
             effective.set(DriverOptions.LIB_JARS, archive.libJarsInContainer());

@@ -19,6 +19,8 @@ final class RunHelp {
         out.println(
                 "Usage: flink-driver run [OPTIONS] <jar-file> <arguments>\n"
                         + "       flink-driver run -D [OPTIONS] --sql <script.sql>\n"
+                        + "       flink-driver run -D [OPTIONS] -py <script.py> | -pym <module>"
+                        + " [arguments]   (--mod <module> is -pym)\n"
                         + "  A bare -D (or --driver) turns on driver mode; -Dkey=value stays a"
                         + " dynamic property.\n");
         Options common = CliFrontendParser.getRunCommandOptions();

@@ -47,6 +47,8 @@ class FlinkDriverCliTest {
     private static String otherFormatVersion;
     private static String notJsonManifest;
     private static String missingJobSavepoint;
+    private static String script;
+    private static String brokenArchive;
 
     @BeforeAll
     static void jars() throws IOException {
@@ -66,6 +68,8 @@ class FlinkDriverCliTest {
                 Files.writeString(notJson.resolve(ApplicationSavepoint.MANIFEST), "{ jobs: [")
                         .toString();
         missingJobSavepoint = applicationSavepoint("missing-job", false).toString();
+        script = Files.writeString(dir.resolve("job.py"), "print('hello')\n").toString();
+        brokenArchive = Files.writeString(dir.resolve("venv.zip"), "not a zip").toString();
     }
 
     /** An application savepoint of two jobs; {@code complete}: with both jobs' savepoints. */
@@ -218,6 +222,69 @@ class FlinkDriverCliTest {
                         2,
                         "/no/such/input.txt does not exist",
                         List.of("run", "-D", "--file", "/no/such/input.txt", "@app")),
+                // Python programs
+                arguments(
+                        "-py with -pym",
+                        2,
+                        "-py/--python and -pym/--pyModule cannot be used together",
+                        List.of("run", "-D", "-py", "@script", "-pym", "job")),
+                arguments(
+                        "-py with FLIP-40's --mod",
+                        2,
+                        "-py/--python and -pym/--pyModule cannot be used together",
+                        List.of("run", "-D", "--mod", "job", "-py", "@script")),
+                arguments(
+                        "missing .py file",
+                        2,
+                        "The Python script /no/such/job.py does not exist or is unreadable",
+                        List.of("run", "-D", "-py", "/no/such/job.py")),
+                arguments(
+                        "missing -pyfs file",
+                        2,
+                        "The Python file /no/such/lib.py does not exist or is unreadable",
+                        List.of("run", "-D", "-pym", "job", "-pyfs", "/no/such/lib.py")),
+                arguments(
+                        "unreadable -pyarch",
+                        2,
+                        "The Python archive @brokenArchive is not a zip file",
+                        List.of("run", "-D", "-py", "@script", "-pyarch", "@brokenArchive")),
+                arguments(
+                        "missing -pyarch",
+                        2,
+                        "The Python archive /no/such/venv.zip does not exist or is unreadable",
+                        List.of(
+                                "run",
+                                "-D",
+                                "-py",
+                                "@script",
+                                "-pyarch",
+                                "/no/such/venv.zip#venv")),
+                arguments(
+                        "missing -pyreq",
+                        2,
+                        "The Python requirements file /no/such/requirements.txt does not exist",
+                        List.of(
+                                "run",
+                                "-D",
+                                "-py",
+                                "@script",
+                                "-pyreq",
+                                "/no/such/requirements.txt")),
+                arguments(
+                        "Python options with a jar",
+                        2,
+                        "-pyfs needs a Python program (-py or -pym) in driver mode",
+                        List.of("run", "-D", "-pyfs", "@script", "@app")),
+                arguments(
+                        "Python program with -m host:port",
+                        2,
+                        "-m <host:port> and -yid cannot ship its files",
+                        List.of("run", "-D", "-m", "localhost:8081", "-py", "@script")),
+                arguments(
+                        "Python program with -yid",
+                        2,
+                        "-m <host:port> and -yid cannot ship its files",
+                        List.of("run", "-D", "-yid", "application_1_1", "-pym", "job")),
                 // status, list, cancel
                 arguments("status without id", 2, "Usage: flink-driver status", List.of("status")),
                 arguments(
@@ -318,7 +385,9 @@ class FlinkDriverCliTest {
 
         assertThat(r.exitCode).as("exit code; stderr: %s", r.stderr).isEqualTo(exitCode);
         assertThat(r.stderr.strip().lines()).as("stderr").hasSize(1);
-        assertThat(r.stderr).startsWith("flink-driver: ").contains(message);
+        assertThat(r.stderr)
+                .startsWith("flink-driver: ")
+                .contains(message.replace("@brokenArchive", brokenArchive));
         assertThat(r.stdout).as("stdout").isEmpty();
         assertThat(workDirFiles()).as("files left in the client's work directory").isEmpty();
     }
@@ -326,6 +395,7 @@ class FlinkDriverCliTest {
     static Stream<Arguments> yarnCommands() {
         return Stream.of(
                 arguments(List.of("run", "-D", "@app")),
+                arguments(List.of("run", "-D", "-py", "@script", "-pyarch", "@venv")),
                 arguments(List.of("status", "application_1_1")),
                 arguments(List.of("logs", "application_1_1")),
                 arguments(List.of("list")),
@@ -399,6 +469,9 @@ class FlinkDriverCliTest {
                 case "@otherFormatVersion" -> args.add(otherFormatVersion);
                 case "@notJsonManifest" -> args.add(notJsonManifest);
                 case "@missingJobSavepoint" -> args.add(missingJobSavepoint);
+                case "@script" -> args.add(script);
+                case "@brokenArchive" -> args.add(brokenArchive);
+                case "@venv" -> args.add(venvZip());
                 default -> args.add(a);
             }
         }
@@ -416,6 +489,19 @@ class FlinkDriverCliTest {
     }
 
     record Result(int exitCode, String stdout, String stderr) {}
+
+    /** A readable zip, as a packed virtual environment for -pyarch. */
+    private static String venvZip() {
+        Path zip = dir.resolve("env.zip");
+        try (OutputStream file = Files.newOutputStream(zip);
+                java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(file)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("env/bin/python"));
+            out.closeEntry();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return zip.toString();
+    }
 
     /** Regular files the client left in its work directory ({@code FLINK_DRIVER_HOME/var}). */
     static List<Path> workDirFiles() throws IOException {
