@@ -46,6 +46,8 @@ final class PythonSubmission {
     /** FLIP-40's name for {@code -pym/--pyModule}. */
     static final String MOD_ALIAS = "--mod";
 
+    // Flink's own keys (flink-python's PythonOptions, where they are documented), named here
+    // because flink-python sits in opt/, on no class path of the client.
     static final ConfigOption<String> PYTHON_FILES =
             ConfigOptions.key("python.files").stringType().noDefaultValue();
     static final ConfigOption<String> PYTHON_ARCHIVES =
