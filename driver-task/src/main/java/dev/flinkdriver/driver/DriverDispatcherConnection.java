@@ -33,9 +33,20 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
  * range on the TaskManager's host). That takes one to two seconds, so it starts in the background
  * while main() builds its first job, and only the first execute() waits for it.
  */
-final class DriverDispatcherConnection implements AutoCloseable {
+public final class DriverDispatcherConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverDispatcherConnection.class);
+
+    /**
+     * Logged once connected: the dispatcher's RPC address ({@code pekko.ssl.tcp://...} with
+     * internal SSL on), milliseconds. DelegationTokenIT reads it.
+     */
+    public static final String CONNECTED = "Connected to dispatcher {} over RPC in {} ms.";
+
+    /** Logged when it could not connect: the dispatcher's RPC address. */
+    public static final String CONNECT_FAILED =
+            "Could not connect to the dispatcher {} over RPC; main()'s jobs go through the"
+                    + " cluster's REST API.";
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -63,11 +74,6 @@ final class DriverDispatcherConnection implements AutoCloseable {
                             try {
                                 return connect(configuration, endpoint, externalAddress);
                             } catch (Exception e) {
-                                LOG.warn(
-                                        "Could not connect to the dispatcher {} over RPC; main()'s"
-                                                + " jobs go through the cluster's REST API.",
-                                        endpoint.address(),
-                                        e);
                                 connectFailure = e;
                                 return null;
                             }
@@ -110,11 +116,15 @@ final class DriverDispatcherConnection implements AutoCloseable {
                             .connect(endpoint.address(), endpoint.id(), DispatcherGateway.class)
                             .get();
             LOG.info(
-                    "Connected to dispatcher {} over RPC in {} ms.",
+                    CONNECTED,
                     endpoint.address(),
                     Duration.ofNanos(System.nanoTime() - start).toMillis());
             return new Connected(rpcSystem, rpcService, gateway);
         } catch (Exception e) {
+            // Logged before the RPC system closes: its class loader, which the exception's Pekko
+            // and Scala classes come from, is gone afterwards, and Log4j would fail to render them
+            // (NoClassDefFoundError on stderr instead of this line in the log).
+            LOG.warn(CONNECT_FAILED, endpoint.address(), e);
             stop(rpcSystem, rpcService);
             throw e;
         }

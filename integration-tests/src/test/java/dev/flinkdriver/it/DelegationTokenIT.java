@@ -1,5 +1,7 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.driver.DriverDispatcherConnection;
+import dev.flinkdriver.driver.DriverRpcExecutor;
 import dev.flinkdriver.it.apps.TokenWatchApp;
 import dev.flinkdriver.it.tokens.ShortLivedToken;
 import dev.flinkdriver.it.tokens.ShortLivedTokenProvider;
@@ -31,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import static dev.flinkdriver.it.FailoverTraces.taskRuns;
 import static java.util.concurrent.TimeUnit.MINUTES;
@@ -41,8 +44,9 @@ import static org.awaitility.Awaitility.await;
  * Delegation tokens on the plain test YARN: a test provider shipped with {@code -yt} issues tokens
  * valid for {@link #VALIDITY}, the JobManager's token manager renews them at Flink's default ratio
  * (0.75), and a long-running driver records every token its TaskManager receives. One HA
- * application, in turn: renewals reach the driver; its container is killed; its JobManager is
- * killed.
+ * application with Flink's internal SSL on, in turn: renewals reach the driver; its container is
+ * killed; its JobManager is killed; the driver's own RPC connection to the dispatcher worked with
+ * SSL throughout.
  */
 @ExtendWith(TestYarn.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -77,13 +81,16 @@ class DelegationTokenIT {
                                 List.of(ShortLivedTokenProvider.class),
                                 DelegationTokenReceiver.class,
                                 List.of(ShortLivedTokenReceiver.class)));
-        id =
-                FlinkDriverCommand.submitDriver(
+        List<String> options = new ArrayList<>(InternalSsl.options());
+        options.addAll(
+                List.of(
                         "-yt",
                         tokensLib.getParent().toString(),
                         "-yD",
                         ShortLivedTokenProvider.VALIDITY.key() + "=" + VALIDITY.toSeconds() + " s",
-                        // Flink retries a failed renewal after 1 h, scaled down with the tokens.
+                        // Flink retries a failed renewal after 1 h, scaled down with the tokens:
+                        // a renewal fails while a lost TaskManager (the killed driver's) is still
+                        // registered.
                         "-yD",
                         "security.delegation.tokens.renewal.retry.backoff=1 s",
                         "-yD",
@@ -93,7 +100,8 @@ class DelegationTokenIT {
                         "-yD",
                         "yarn.application-attempts=2",
                         TestJars.jarOf(TokenWatchApp.class).toString(),
-                        dir.toString());
+                        dir.toString()));
+        id = FlinkDriverCommand.submitDriver(options.toArray(String[]::new));
     }
 
     @Test
@@ -120,6 +128,7 @@ class DelegationTokenIT {
     @Order(2)
     @Timeout(value = 6, unit = MINUTES)
     void aRestartedDriverReceivesTokensAndTheirRenewals() throws Exception {
+        awaitJob1(1);
         long pid = Long.parseLong(Files.readString(dir.resolve("main-1")).trim());
         long killedAt = System.currentTimeMillis();
         LostProcesses.kill(
@@ -141,6 +150,8 @@ class DelegationTokenIT {
     @Timeout(value = 10, unit = MINUTES)
     void aNewJobManagerAttemptIssuesTokensOfItsOwnThatReachTheDriver() throws Exception {
         String firstIssuer = awaitTokens(2, t -> true).get(0).token().issuer();
+        // Not while the restarted driver still connects to this JobManager's dispatcher.
+        awaitJob1(2);
         ProcessHandle am =
                 await().atMost(STEP_TIMEOUT)
                         .ignoreExceptions()
@@ -167,6 +178,38 @@ class DelegationTokenIT {
         assertThat(end.getDiagnostics()).contains("3 jobs finished, 0 failed, 0 cancelled");
         assertThat(taskRuns(dir)).as("every job ran once").isEqualTo(Map.of(1, 1L, 2, 1L, 3, 1L));
         TestYarn.get().awaitNothingLeftRunning(id, Duration.ofMinutes(1));
+    }
+
+    @Test
+    @Order(4)
+    @Timeout(value = 2, unit = MINUTES)
+    void theDriverSubmittedEveryJobOverItsRpcConnectionWithInternalSsl() throws Exception {
+        String driverLogs = TestYarn.get().containerLogFiles(id, "taskmanager.log");
+        String jobManagerLogs = TestYarn.get().containerLogFiles(id, "jobmanager.log");
+
+        assertThat(jobManagerLogs)
+                .as("Flink's RPC ran with SSL")
+                .contains("pekko.ssl.tcp://flink@")
+                .doesNotContain("pekko.tcp://flink@");
+        assertThat(
+                        Pattern.compile(
+                                        LogLines.pattern(
+                                                DriverDispatcherConnection.CONNECTED,
+                                                "pekko\\.ssl\\.tcp://\\S+",
+                                                "\\d+"))
+                                .matcher(driverLogs)
+                                .results()
+                                .count())
+                .as("each of the three main() runs connected to its dispatcher over SSL")
+                .isEqualTo(3);
+        for (String job : List.of("job-1", "job-2", "job-3")) {
+            assertThat(driverLogs)
+                    .containsPattern(
+                            LogLines.pattern(
+                                    DriverRpcExecutor.SUBMITTING_OVER_RPC,
+                                    ".*" + Pattern.quote(": " + job),
+                                    "\\w+"));
+        }
     }
 
     // ------------------------------------------------------------------------
@@ -203,6 +246,13 @@ class DelegationTokenIT {
                             return new ArrayList<>(distinct.values());
                         },
                         tokens -> tokens.size() >= TOKENS);
+    }
+
+    /** Until main() run {@code attempt}'s execute() of job 1 returned. */
+    private void awaitJob1(int attempt) {
+        await("main() run " + attempt + " past job 1")
+                .atMost(STEP_TIMEOUT)
+                .until(() -> Files.exists(dir.resolve("main-" + attempt + "-job-1")));
     }
 
     /** Each token main() run {@code attempt} saw, each time it looked. */

@@ -22,7 +22,8 @@ import java.util.UUID;
  *
  * <p>{@code args[0]}: a directory every container of the one-host test YARN sees. main() runs job
  * 1, watches until the file {@code release} appears, then runs jobs 2 and 3. Traces: {@code
- * main-<attempt>} (the JVM's pid) per main() run, {@code runs/job-<n>-<uuid>} per task run.
+ * main-<attempt>} (the JVM's pid) per main() run, {@code main-<attempt>-job-1} once its job 1
+ * returned, {@code runs/job-<n>-<uuid>} per task run.
  */
 public final class TokenWatchApp {
 
@@ -43,6 +44,7 @@ public final class TokenWatchApp {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         run(env, dir, 1);
+        Files.writeString(dir.resolve("main-" + attempt + "-job-1"), "");
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!Files.exists(dir.resolve("release"))) {
             if (System.nanoTime() > deadline) {
