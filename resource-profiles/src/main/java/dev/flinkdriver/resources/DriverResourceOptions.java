@@ -153,4 +153,20 @@ public final class DriverResourceOptions {
                                     + " size, between driver.taskmanager.jvm-overhead.min and"
                                     + " .max (its taskmanager.memory.jvm-overhead.fraction): a"
                                     + " large driver heap needs more GC structures.");
+
+    public static final ConfigOption<String> TASK_MANAGER_JVM_OPTIONS =
+            ConfigOptions.key("driver.taskmanager.jvm-options")
+                    .stringType()
+                    .defaultValue("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+                    .withDescription(
+                            "JVM options of the driver's TaskManager only, placed before Flink's"
+                                    + " env.java.opts.* (a later option wins, so those can override"
+                                    + " these; a garbage collector set there needs this option"
+                                    + " cleared, as the JVM refuses two). The default compiles with"
+                                    + " C1 only and collects with one serial thread: the driver's"
+                                    + " TaskManager runs one task, whose main() mostly waits for"
+                                    + " its jobs, so C2's compiler threads and G1's parallel"
+                                    + " collector cost CPU while the TaskManager starts that it"
+                                    + " never earns back. A compute-heavy main() sets '' (the"
+                                    + " JVM's defaults).");
 }
