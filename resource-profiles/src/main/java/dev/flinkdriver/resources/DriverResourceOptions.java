@@ -18,10 +18,14 @@ public final class DriverResourceOptions {
     public static final ConfigOption<MemorySize> HEAP_MEMORY =
             ConfigOptions.key("driver.heap-memory")
                     .memoryType()
-                    .defaultValue(MemorySize.ofMebiBytes(512))
+                    .defaultValue(MemorySize.ofMebiBytes(320))
                     .withDescription(
                             "Task heap memory of the driver task, which runs the application's"
-                                    + " main(). CLI: --driverheapmemory <MB>.");
+                                    + " main(). The default is the most that keeps the driver's"
+                                    + " TaskManager a 768 MB process (a 768 MB container on a YARN"
+                                    + " with a minimum allocation of 256 MB): enough to plan and"
+                                    + " submit DataStream and Table/SQL programs; a main() that"
+                                    + " holds data sets more. CLI: --driverheapmemory <MB>.");
 
     public static final ConfigOption<MemorySize> DIRECT_MEMORY =
             ConfigOptions.key("driver.direct-memory")

@@ -12,6 +12,7 @@ import org.apache.hadoop.yarn.util.Records;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,10 +50,7 @@ class DriverTaskManagerLaunchTest {
 
     @Test
     void otherTaskManagersKeepFlinksCommand() {
-        Configuration user = new Configuration();
-        user.set(
-                DriverResourceOptions.HEAP_MEMORY,
-                org.apache.flink.configuration.MemorySize.parse("1g"));
+        Configuration user = Configuration.fromMap(Map.of("driver.heap-memory", "1g"));
         String other =
                 command(
                         TaskExecutorProcessUtils.generateDynamicConfigsStr(
