@@ -15,7 +15,7 @@ import java.util.List;
  * The benchmark program, compiled by {@code benchmarks/run} at start-up.
  *
  * <pre>
- *   jobs &lt;n&gt; [--output dir]               n tiny batch jobs, one after the other
+ *   jobs &lt;n&gt; [--output dir] [--hold-seconds s]  n tiny batch jobs, one after the other
  *   heavy &lt;mb&gt; &lt;n&gt; [--output dir]         hold mb MiB of heap, then run n tiny jobs
  *   long &lt;n&gt; &lt;seconds&gt; [--output dir]     n jobs of about that many seconds each, parallelism 4
  * </pre>
@@ -28,6 +28,11 @@ import java.util.List;
  *
  * <p>With {@code --output}, writes {@code timings.txt}: the wall time of each {@code execute()} in
  * milliseconds, one a line, measured inside main() (submission, scheduling, run, result).
+ *
+ * <p>With {@code --hold-seconds} (and {@code --output}), main() does not return after its last job:
+ * it writes {@code held} and waits until {@code release} appears in the output directory (at most
+ * that many seconds), then writes {@code hold_ms.txt}, how long it waited. Meanwhile the harness
+ * looks at the JobManager as it is after the last job (its heap), before the application ends.
  */
 public final class BenchApp {
 
@@ -36,9 +41,12 @@ public final class BenchApp {
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "jobs";
         Path output = null;
+        int holdSeconds = 0;
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals("--output")) {
                 output = Path.of(args[i + 1]);
+            } else if (args[i].equals("--hold-seconds")) {
+                holdSeconds = Integer.parseInt(args[i + 1]);
             }
         }
         List<byte[]> ballast = new ArrayList<>();
@@ -81,7 +89,21 @@ public final class BenchApp {
         if (output != null) {
             Files.createDirectories(output);
             Files.write(output.resolve("timings.txt"), timings);
+            if (holdSeconds > 0) {
+                hold(output, holdSeconds);
+            }
         }
+    }
+
+    private static void hold(Path output, int seconds) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + seconds * 1_000_000_000L;
+        Files.write(output.resolve("held"), List.of());
+        while (!Files.exists(output.resolve("release")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        long heldMs = (System.nanoTime() - start) / 1_000_000;
+        Files.write(output.resolve("hold_ms.txt"), List.of(Long.toString(heldMs)));
     }
 
     /** Parallelism of a long job: two TaskManagers of two slots. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,6 +91,22 @@ class DriverResourcesIT {
 
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+
+        // driver.taskmanager.jvm-options: on the driver's TaskManager only (Flink logs each JVM's
+        // options at its start).
+        Path logs = TestYarn.get().containerLogs().resolve(id.toString());
+        assertThat(taskManagerLog(logs, driverTms.iterator().next()))
+                .as("the driver TaskManager's JVM options")
+                .contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        for (String userTm : userTms) {
+            assertThat(taskManagerLog(logs, userTm))
+                    .as("a user TaskManager's JVM options")
+                    .doesNotContain("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        }
+    }
+
+    private static String taskManagerLog(Path logs, String containerId) throws Exception {
+        return Files.readString(logs.resolve(containerId).resolve("taskmanager.log"));
     }
 
     @Test

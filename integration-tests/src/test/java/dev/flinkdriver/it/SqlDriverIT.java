@@ -122,8 +122,10 @@ class SqlDriverIT {
                 .anyMatch(job -> job.startsWith(prefix + "SELECT `orders`.`product`"));
         assertThat(launcherJarsLeft()).isEmpty();
         // The planning above ran in the driver's lean TaskManager: this test is what tells
-        // whether the driver.taskmanager.* defaults still fit the Table/SQL planner.
+        // whether the driver.heap-memory and driver.taskmanager.* defaults still fit the
+        // Table/SQL planner.
         assertThat(driverTaskManagerProcess(DriverModeIT.jobManagerLog(id)))
+                .contains("taskHeapSize=320.000mb")
                 .contains("frameworkHeapSize=64.000mb")
                 .contains("frameworkOffHeapSize=64.000mb")
                 .contains("jvmMetaspaceSize=192.000mb")

@@ -18,10 +18,14 @@ public final class DriverResourceOptions {
     public static final ConfigOption<MemorySize> HEAP_MEMORY =
             ConfigOptions.key("driver.heap-memory")
                     .memoryType()
-                    .defaultValue(MemorySize.ofMebiBytes(512))
+                    .defaultValue(MemorySize.ofMebiBytes(320))
                     .withDescription(
                             "Task heap memory of the driver task, which runs the application's"
-                                    + " main(). CLI: --driverheapmemory <MB>.");
+                                    + " main(). The default is the most that keeps the driver's"
+                                    + " TaskManager a 768 MB process (a 768 MB container on a YARN"
+                                    + " with a minimum allocation of 256 MB): enough to plan and"
+                                    + " submit DataStream and Table/SQL programs; a main() that"
+                                    + " holds data sets more. CLI: --driverheapmemory <MB>.");
 
     public static final ConfigOption<MemorySize> DIRECT_MEMORY =
             ConfigOptions.key("driver.direct-memory")
@@ -153,4 +157,20 @@ public final class DriverResourceOptions {
                                     + " size, between driver.taskmanager.jvm-overhead.min and"
                                     + " .max (its taskmanager.memory.jvm-overhead.fraction): a"
                                     + " large driver heap needs more GC structures.");
+
+    public static final ConfigOption<String> TASK_MANAGER_JVM_OPTIONS =
+            ConfigOptions.key("driver.taskmanager.jvm-options")
+                    .stringType()
+                    .defaultValue("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+                    .withDescription(
+                            "JVM options of the driver's TaskManager only, placed before Flink's"
+                                    + " env.java.opts.* (a later option wins, so those can override"
+                                    + " these; a garbage collector set there needs this option"
+                                    + " cleared, as the JVM refuses two). The default compiles with"
+                                    + " C1 only and collects with one serial thread: the driver's"
+                                    + " TaskManager runs one task, whose main() mostly waits for"
+                                    + " its jobs, so C2's compiler threads and G1's parallel"
+                                    + " collector cost CPU while the TaskManager starts that it"
+                                    + " never earns back. A compute-heavy main() sets '' (the"
+                                    + " JVM's defaults).");
 }

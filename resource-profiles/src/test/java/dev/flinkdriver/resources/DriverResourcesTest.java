@@ -27,7 +27,9 @@ class DriverResourcesTest {
     @ParameterizedTest(name = "heap={0} direct={1} native={2} network={3} cpus={4}")
     @CsvSource({
         // heap, direct, native, network, cpus -> process MB, requested vcores, container MB, vcores
-        // the default driver: one 1024 MB container (Flink's TaskManager sizes made it 1216 MB)
+        // the default driver: 768 MB, one 1024 MB container on a YARN of 1024 MB steps
+        "320,   0,   0,   0,  1.0, 768,   1, 1024,  1",
+        // the default before round 3 (Flink's TaskManager sizes made it 1216 MB)
         "512,   0,   0,   0,  1.0, 960,   1, 1024,  1",
         // the README's worked example
         "1024,  0,   0,   0,  2.0, 1493,  2, 2048,  2",
@@ -99,7 +101,7 @@ class DriverResourcesTest {
                                 .processSpec()
                                 .getTotalProcessMemorySize()
                                 .getMebiBytes())
-                .isEqualTo(960);
+                .isEqualTo(768);
     }
 
     @Test
@@ -107,7 +109,7 @@ class DriverResourcesTest {
         final TaskExecutorProcessSpec process =
                 DriverResources.fromConfiguration(new Configuration()).processSpec();
 
-        assertThat(process.getJvmHeapMemorySize().getMebiBytes()).as("-Xmx").isEqualTo(512 + 64);
+        assertThat(process.getJvmHeapMemorySize().getMebiBytes()).as("-Xmx").isEqualTo(320 + 64);
         assertThat(process.getJvmDirectMemorySize().getMebiBytes())
                 .as("-XX:MaxDirectMemorySize")
                 .isEqualTo(64);
@@ -115,7 +117,7 @@ class DriverResourcesTest {
         assertThat(process.getJvmOverheadSize().getMebiBytes()).isEqualTo(128);
         assertThat(process.getManagedMemorySize().getBytes()).isZero();
         assertThat(process.getNetworkMemSize().getBytes()).isZero();
-        // Flink's TaskManager sizes around the same slot, for comparison: 1216 MB.
+        // Flink's TaskManager sizes around the same slot, for comparison: 1024 MB.
         assertThat(
                         TaskExecutorProcessUtils.processSpecFromWorkerResourceSpec(
                                         new Configuration(),
@@ -123,12 +125,13 @@ class DriverResourcesTest {
                                                 .workerResourceSpec())
                                 .getTotalProcessMemorySize()
                                 .getMebiBytes())
-                .isEqualTo(1216);
+                .isEqualTo(1024);
     }
 
     @Test
     void followsTheDriverTaskManagerOptionsNotTheClusters() {
         final Configuration configuration = new Configuration();
+        configuration.set(DriverResourceOptions.HEAP_MEMORY, MemorySize.parse("512m"));
         configuration.set(TaskManagerOptions.JVM_METASPACE, MemorySize.parse("512m"));
         configuration.set(TaskManagerOptions.FRAMEWORK_HEAP_MEMORY, MemorySize.parse("256m"));
         configuration.set(TaskManagerOptions.JVM_OVERHEAD_MIN, MemorySize.parse("512m"));
@@ -192,7 +195,7 @@ class DriverResourcesTest {
         assertThat(
                         DriverResources.fromConfiguration(new Configuration())
                                 .containerSize(new YarnSchedulerLimits(256, 2, 8192, 8)))
-                .isEqualTo(new YarnContainerSize(960, 1, 1024, 2));
+                .isEqualTo(new YarnContainerSize(768, 1, 768, 2));
     }
 
     private static Configuration withProcessSize(Configuration configuration, String size) {

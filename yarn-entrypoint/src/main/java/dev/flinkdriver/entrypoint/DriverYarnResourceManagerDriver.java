@@ -6,7 +6,6 @@ import dev.flinkdriver.resources.DriverResources;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.clusterframework.ApplicationStatus;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
-import org.apache.flink.yarn.DefaultYarnNodeManagerClientFactory;
 import org.apache.flink.yarn.DefaultYarnResourceManagerClientFactory;
 import org.apache.flink.yarn.YarnResourceManagerDriver;
 import org.apache.flink.yarn.YarnWorkerNode;
@@ -30,7 +29,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>It starts the driver's TaskManager with the driver's own process ({@link
  * DriverResources#processSpecFor}): Flink's resource manager sizes every worker's framework memory,
- * metaspace and JVM overhead from {@code taskmanager.memory.*}, for data processing.
+ * metaspace and JVM overhead from {@code taskmanager.memory.*}, for data processing. And with the
+ * driver's own JVM options ({@link DriverTaskManagerLaunch}).
  */
 final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
 
@@ -41,6 +41,18 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
             Configuration flinkConfig,
             YarnResourceManagerDriverConfiguration configuration,
             DriverDiagnostics diagnostics) {
+        this(
+                flinkConfig,
+                configuration,
+                diagnostics,
+                DriverResources.fromConfiguration(flinkConfig));
+    }
+
+    private DriverYarnResourceManagerDriver(
+            Configuration flinkConfig,
+            YarnResourceManagerDriverConfiguration configuration,
+            DriverDiagnostics diagnostics,
+            DriverResources driverResources) {
         super(
                 flinkConfig,
                 configuration,
@@ -50,9 +62,12 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
                                         containerRequestHeartbeatMillis(flinkConfig),
                                         new ProgressReportingCallbackHandler(
                                                 handler, diagnostics::getProgress)),
-                DefaultYarnNodeManagerClientFactory.getInstance());
+                callbackHandler ->
+                        new DriverNodeManagerClient(
+                                callbackHandler,
+                                new DriverTaskManagerLaunch(flinkConfig, driverResources)));
         this.diagnostics = diagnostics;
-        this.driverResources = DriverResources.fromConfiguration(flinkConfig);
+        this.driverResources = driverResources;
     }
 
     @Override
