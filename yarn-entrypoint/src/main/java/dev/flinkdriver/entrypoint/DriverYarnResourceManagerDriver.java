@@ -7,7 +7,6 @@ import dev.flinkdriver.resources.DriverResources;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.clusterframework.ApplicationStatus;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
-import org.apache.flink.util.TimeUtils;
 import org.apache.flink.yarn.DefaultYarnNodeManagerClientFactory;
 import org.apache.flink.yarn.YarnResourceManagerDriver;
 import org.apache.flink.yarn.YarnWorkerNode;
@@ -172,7 +171,7 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
                 starved.kind().description(),
                 (now - starved.sinceMillis()) / 1000,
                 DriverResourceOptions.CONTAINER_WAIT_TIMEOUT.key(),
-                TimeUtils.formatWithHighestUnit(containerWaitTimeout),
+                seconds(containerWaitTimeout),
                 starved.pending(),
                 spec == null ? 0 : spec.getTotalProcessMemorySize().getMebiBytes(),
                 spec == null ? 0 : spec.getCpuCores().getValue().intValue(),
@@ -180,6 +179,12 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
                 free == null
                         ? "nothing it reported"
                         : free.getMemorySize() + " MB and " + free.getVirtualCores() + " vcores");
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0
+                ? duration.toSeconds() + " s"
+                : duration.toMillis() + " ms";
     }
 
     @Override
