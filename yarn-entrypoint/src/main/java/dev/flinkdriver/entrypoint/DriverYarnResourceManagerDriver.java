@@ -55,6 +55,7 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
             new EnumMap<>(ContainerWait.Kind.class);
     private @Nullable ScheduledFuture<?> containerWaitCheck;
     private boolean containerWaitFailed;
+    private volatile boolean terminated;
 
     DriverYarnResourceManagerDriver(
             Configuration flinkConfig,
@@ -91,15 +92,24 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
     protected void initializeInternal() throws Exception {
         super.initializeInternal();
         if (!containerWaitTimeout.isZero() && !containerWaitTimeout.isNegative()) {
-            long period = Math.max(100, Math.min(5000, containerWaitTimeout.toMillis() / 10));
-            containerWaitCheck =
-                    getMainThreadExecutor()
-                            .scheduleAtFixedRate(
-                                    this::checkContainerWait,
-                                    period,
-                                    period,
-                                    TimeUnit.MILLISECONDS);
+            scheduleContainerWaitCheck();
         }
+    }
+
+    /** The main thread's executor has no fixed-rate scheduling: each check schedules the next. */
+    private void scheduleContainerWaitCheck() {
+        long period = Math.max(100, Math.min(5000, containerWaitTimeout.toMillis() / 10));
+        containerWaitCheck =
+                getMainThreadExecutor()
+                        .schedule(
+                                () -> {
+                                    checkContainerWait();
+                                    if (!containerWaitFailed && !terminated) {
+                                        scheduleContainerWaitCheck();
+                                    }
+                                },
+                                period,
+                                TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -189,6 +199,7 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
 
     @Override
     public void terminate() throws Exception {
+        terminated = true;
         if (containerWaitCheck != null) {
             containerWaitCheck.cancel(false);
         }
