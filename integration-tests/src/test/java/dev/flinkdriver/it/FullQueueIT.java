@@ -21,14 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Three driver applications submitted at once to the local YARN's queue {@code small} (4 GiB, 4
- * vcores, ApplicationMasters limited to half): it admits two, and their JobManagers and one
- * TaskManager each fill it, so neither gets the second TaskManager it needs (the driver's, or one
- * for its job) and the third waits for an ApplicationMaster slot. YARN counts only JobManagers
- * against that limit, so without {@code driver.container-wait-timeout} they would wait until
- * Flink's slot request timeouts and the driver's restarts are spent, or for ever with a restarting
- * job. With it, an application that got no container of a kind it lacks ends FAILED and says why,
- * which frees room for the others: every application ends, each one that waited with diagnostics
- * naming the queue, and nothing is left running.
+ * vcores, ApplicationMasters limited to half): it admits two, and their JobManagers and drivers
+ * fill it, so neither gets a TaskManager for its job and the third waits for an ApplicationMaster
+ * slot. YARN counts only JobManagers against that limit, so without {@code
+ * driver.container-wait-timeout} they would wait until Flink's slot request timeouts and the
+ * driver's restarts are spent, or for ever with a restarting job. With it, an application that got
+ * no container of a kind it lacks ends FAILED and says why, which frees room for the others: every
+ * application ends, each one that waited with diagnostics naming the queue, and nothing is left
+ * running.
  */
 @ExtendWith(TestYarn.class)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -56,6 +56,10 @@ class FullQueueIT {
                                             "-Dtaskmanager.memory.process.size=1024m",
                                             "-Dtaskmanager.numberOfTaskSlots=1",
                                             "-Ddriver.container-wait-timeout=30s",
+                                            // The driver's TaskManager is then each admitted
+                                            // application's only request until main() runs a
+                                            // job: both get theirs, neither its job's.
+                                            "-Ddriver.prewarm-taskmanagers=0",
                                             jar,
                                             "1",
                                             "2");
