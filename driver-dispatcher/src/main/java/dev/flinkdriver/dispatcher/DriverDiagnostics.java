@@ -18,6 +18,9 @@ public final class DriverDiagnostics {
 
     private volatile @Nullable String diagnostics;
 
+    /** The other direction: the resource manager asks the dispatcher to fail the application. */
+    private final FailureRequests failureRequests = new FailureRequests();
+
     /** Bits of a double, so that the monotonic update can be a single compare-and-set. */
     private final AtomicLong progressBits = new AtomicLong(Double.doubleToLongBits(0.0));
 
@@ -28,6 +31,10 @@ public final class DriverDiagnostics {
     @Nullable
     public String getDiagnostics() {
         return diagnostics;
+    }
+
+    public FailureRequests failureRequests() {
+        return failureRequests;
     }
 
     /** Progress between 0 and 1; it never moves backwards and is 1 once the application ended. */

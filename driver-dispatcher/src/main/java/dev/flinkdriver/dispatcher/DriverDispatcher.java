@@ -78,6 +78,8 @@ public class DriverDispatcher extends Dispatcher {
 
     private final ApplicationSavepointOperation applicationSavepoints;
 
+    private final FailureRequests failureRequests;
+
     /**
      * @param recovery the recovered jobs and results sorted for the driver application
      * @param jobManagerAttempt the YARN application attempt running this JobManager
@@ -112,6 +114,7 @@ public class DriverDispatcher extends Dispatcher {
         this.timeout = checkNotNull(timeout);
         this.tracker = new LivingPriorityTracker(driverJobId);
         this.reporter = new DriverReporter(diagnostics, jobManagerAttempt);
+        this.failureRequests = diagnostics.failureRequests();
         this.recovery = checkNotNull(recovery);
         this.jobManagerAttempt = jobManagerAttempt;
         this.applicationSavepoints =
@@ -132,6 +135,8 @@ public class DriverDispatcher extends Dispatcher {
     @Override
     public void onStart() throws Exception {
         driverApplication.setCancelHandler(this::cancelDriverApplication);
+        // E.g. the resource manager finding that YARN's queue grants no TaskManager.
+        failureRequests.listen(cause -> runAsync(() -> failApplication(cause)));
         // Flink starts the driver application here, and with it cleans up after the jobs that
         // had ended under the earlier JobManager.
         super.onStart();

@@ -252,6 +252,23 @@ class DriverDispatcherTest {
     }
 
     @Test
+    void aFailureTheResourceManagerRequestsCancelsEveryJobAndFailsTheApplication()
+            throws Exception {
+        start(List.of(), List.of(), 1);
+        RunningJob driver = jobs.await(DRIVER);
+        RunningJob waiting = submit(userJob(1, "waits for slots", LivingPriority.NORMAL));
+
+        // From the resource manager's thread, as when YARN's queue grants no TaskManager.
+        diagnostics.failureRequests().request(new IllegalStateException("queue 'small' is full"));
+
+        assertThat(shutDownStatus()).isEqualTo(ApplicationStatus.FAILED);
+        assertThat(driver.cancelled).isTrue();
+        assertThat(waiting.cancelled).isTrue();
+        assertThat(diagnostics.getDiagnostics())
+                .endsWith("Cause: java.lang.IllegalStateException: queue 'small' is full");
+    }
+
+    @Test
     void anEndingApplicationTakesNoNewJobs() throws Exception {
         start(List.of(), List.of(), 1);
         RunningJob driver = jobs.await(DRIVER);

@@ -95,10 +95,11 @@ final class HadoopSiteFiles {
         return p;
     }
 
-    static Map<String, String> capacityScheduler() {
+    static Map<String, String> capacityScheduler(LocalYarnLayout layout) {
+        float small = SmallQueue.capacityPercent(layout);
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("yarn.scheduler.capacity.root.queues", "default,batch");
-        p.put("yarn.scheduler.capacity.root.default.capacity", "70");
+        p.put("yarn.scheduler.capacity.root.queues", "default,batch," + SmallQueue.NAME);
+        p.put("yarn.scheduler.capacity.root.default.capacity", String.valueOf(70f - small));
         p.put("yarn.scheduler.capacity.root.batch.capacity", "30");
         p.put("yarn.scheduler.capacity.root.default.maximum-capacity", "100");
         p.put("yarn.scheduler.capacity.root.batch.maximum-capacity", "100");
@@ -122,6 +123,7 @@ final class HadoopSiteFiles {
         p.put("yarn.scheduler.capacity.root.default.acl_administer_queue", " ");
         p.put("yarn.scheduler.capacity.root.batch.acl_submit_applications", "*");
         p.put("yarn.scheduler.capacity.root.batch.acl_administer_queue", " ");
+        p.putAll(SmallQueue.properties(small));
         return p;
     }
 

@@ -71,7 +71,7 @@ public final class LocalYarnCluster {
                 layout.confDir().resolve("core-site.xml"), HadoopSiteFiles.coreSite(layout));
         HadoopSiteFiles.write(
                 layout.confDir().resolve("capacity-scheduler.xml"),
-                HadoopSiteFiles.capacityScheduler());
+                HadoopSiteFiles.capacityScheduler(layout));
         Files.writeString(layout.confDir().resolve("log4j2.properties"), daemonLog4j());
         Files.writeString(layout.confDir().resolve(HISTORY_SERVER_LOG4J), historyServerLog4j());
         Files.writeString(layout.webAddressFile(), "http://localhost:" + ports.rmWeb());

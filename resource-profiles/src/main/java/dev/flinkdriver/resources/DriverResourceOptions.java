@@ -89,6 +89,25 @@ public final class DriverResourceOptions {
                                     + " an explicit slotmanager.number-of-slots.min wins. 0 starts"
                                     + " TaskManagers only when jobs ask for slots.");
 
+    public static final ConfigOption<Duration> CONTAINER_WAIT_TIMEOUT =
+            ConfigOptions.key("driver.container-wait-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(3))
+                    .withDescription(
+                            "How long a driver application on YARN waits for a TaskManager"
+                                    + " container of a kind it holds none of (the driver's own, or"
+                                    + " one for the jobs main() submits) before it ends FAILED"
+                                    + " with diagnostics that name the queue, the containers it"
+                                    + " waited for and what YARN had left for it. YARN counts only"
+                                    + " the JobManager against a queue's ApplicationMaster limit,"
+                                    + " so a queue can fill up with JobManagers and drivers of"
+                                    + " applications that all wait for TaskManagers, for ever if"
+                                    + " their jobs restart (see 'Sizing a queue' in the README)."
+                                    + " Counted from the first request; a pause without requests"
+                                    + " longer than this starts a new wait. Keep it below"
+                                    + " slot.request.timeout (5 min), which otherwise fails the"
+                                    + " waiting job first. 0 waits for ever.");
+
     // ------------------------------------------------------------------------------------------
     // The driver TaskManager's process around the driver slot. Flink sizes the JVM of every
     // TaskManager for data processing (taskmanager.memory.*); the driver's runs one task that
