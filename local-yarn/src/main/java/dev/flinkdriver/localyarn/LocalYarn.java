@@ -34,7 +34,8 @@ public final class LocalYarn {
                 boolean wasRunning = cluster.isRunning();
                 long t0 = System.nanoTime();
                 try {
-                    cluster.start(8088, Duration.ofSeconds(120));
+                    // A KDC more, and Kerberos logins: give a busy machine more time.
+                    cluster.start(8088, Duration.ofSeconds(kerberos ? 180 : 120));
                 } catch (Exception e) {
                     System.err.println("local-yarn: " + e.getMessage());
                     System.exit(1);

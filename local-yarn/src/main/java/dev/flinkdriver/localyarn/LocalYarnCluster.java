@@ -118,7 +118,12 @@ public final class LocalYarnCluster {
         long zookeeperLaunched = System.nanoTime();
         launch(ZK, "-Xmx128m", LocalZooKeeper.MAIN_CLASS, zookeeperArgs);
         launch(RM, "-Xmx384m", "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager");
-        launch(NM, "-Xmx384m", "org.apache.hadoop.yarn.server.nodemanager.NodeManager");
+        launch(
+                NM,
+                "-Xmx384m",
+                kerberos == null
+                        ? "org.apache.hadoop.yarn.server.nodemanager.NodeManager"
+                        : LocalNodeManager.class.getName());
         launch(
                 HS,
                 "-Xmx256m",
