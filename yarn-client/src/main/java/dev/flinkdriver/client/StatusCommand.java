@@ -57,11 +57,15 @@ final class StatusCommand {
                     report = YarnClients.report(yarn, id);
                 }
             }
-            Live live = live(report);
+            boolean hidden = YarnAccess.detailsHidden(report);
+            Live live = hidden ? Live.NONE : live(report);
             if (json) {
                 out.println(toJson(report, live));
             } else {
                 print(report, live);
+            }
+            if (hidden) {
+                throw YarnAccess.viewRefused(report);
             }
             boolean failedWait =
                     a.has(CommandArgs.WAIT)
