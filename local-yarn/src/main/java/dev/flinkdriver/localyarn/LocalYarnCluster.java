@@ -118,12 +118,7 @@ public final class LocalYarnCluster {
         long zookeeperLaunched = System.nanoTime();
         launch(ZK, "-Xmx128m", LocalZooKeeper.MAIN_CLASS, zookeeperArgs);
         launch(RM, "-Xmx384m", "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager");
-        launch(
-                NM,
-                "-Xmx384m",
-                kerberos == null
-                        ? "org.apache.hadoop.yarn.server.nodemanager.NodeManager"
-                        : LocalNodeManager.class.getName());
+        launch(NM, "-Xmx384m", "org.apache.hadoop.yarn.server.nodemanager.NodeManager");
         launch(
                 HS,
                 "-Xmx256m",

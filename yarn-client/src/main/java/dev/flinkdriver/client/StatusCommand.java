@@ -179,8 +179,11 @@ final class StatusCommand {
         out.printf(
                 "Diagnostics:  %s%n",
                 diagnostics == null || diagnostics.isBlank() ? "-" : diagnostics.strip());
-        out.printf("Attempt:      %s%n", JobManagerAttempts.describeAttempt(r));
-        JobManagerAttempts.explainLoss(r).ifPresent(e -> out.printf("JobManager:   %s%n", e));
+        // YARN reports no attempt to a user it hides the details from.
+        if (JobManagerAttempts.attempt(r) > 0) {
+            out.printf("Attempt:      %s%n", JobManagerAttempts.describeAttempt(r));
+            JobManagerAttempts.explainLoss(r).ifPresent(e -> out.printf("JobManager:   %s%n", e));
+        }
         DriverAttempt driver = live.driver();
         if (driver != null) {
             out.printf(
