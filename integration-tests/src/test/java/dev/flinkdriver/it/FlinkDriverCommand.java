@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,6 +58,12 @@ final class FlinkDriverCommand {
     /** Against the YARN whose client configuration is in {@code hadoopConfDir}. */
     static Result runWithHadoopConf(Path hadoopConfDir, String... args)
             throws IOException, InterruptedException {
+        return runWithHadoopConf(hadoopConfDir, Map.of(), args);
+    }
+
+    /** Against the YARN of {@code hadoopConfDir}, with these environment variables set too. */
+    static Result runWithHadoopConf(Path hadoopConfDir, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(TestPaths.distDir().resolve("bin/flink-driver").toString());
         cmd.addAll(List.of(args));
@@ -65,6 +72,7 @@ final class FlinkDriverCommand {
         pb.environment().remove("YARN_CONF_DIR");
         // The tests' staging and scratch files, apart from the distribution's var/.
         pb.environment().put("FLINK_DRIVER_WORK_DIR", TestPaths.clientWorkDir().toString());
+        pb.environment().putAll(env);
         Path out = Files.createTempFile(TestPaths.itDir(), "cli-", ".out");
         Path err = Files.createTempFile(TestPaths.itDir(), "cli-", ".err");
         pb.redirectOutput(out.toFile());

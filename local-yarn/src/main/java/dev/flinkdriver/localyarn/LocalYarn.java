@@ -4,26 +4,38 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * {@code bin/local-yarn start|stop|status}: a YARN for laptops and CI.
+ * {@code bin/local-yarn start [--kerberos]|stop|status}: a YARN for laptops and CI; with {@code
+ * --kerberos} a Kerberized one with its own KDC and the users {@code alice} and {@code bob}.
  *
  * <p>Exit codes: 0 success (status: running), 1 not running or failed, 2 usage.
  */
 public final class LocalYarn {
 
+    private static final String USAGE = "Usage: local-yarn start [--kerberos]|stop|status";
+
     private LocalYarn() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("Usage: local-yarn start|stop|status");
+        boolean kerberos =
+                args.length == 2 && args[0].equals("start") && args[1].equals("--kerberos");
+        if (args.length != 1 && !kerberos) {
+            System.err.println(USAGE);
             System.exit(2);
         }
-        LocalYarnCluster cluster = new LocalYarnCluster(layoutFromEnvironment());
+        LocalYarnLayout layout = layoutFromEnvironment();
+        LocalYarnCluster cluster =
+                new LocalYarnCluster(
+                        layout,
+                        kerberos
+                                || (args[0].equals("status")
+                                        && LocalYarnCluster.isKerberized(layout)));
         switch (args[0]) {
             case "start" -> {
                 boolean wasRunning = cluster.isRunning();
                 long t0 = System.nanoTime();
                 try {
-                    cluster.start(8088, Duration.ofSeconds(120));
+                    // A KDC more, and Kerberos logins: give a busy machine more time.
+                    cluster.start(8088, Duration.ofSeconds(kerberos ? 180 : 120));
                 } catch (Exception e) {
                     System.err.println("local-yarn: " + e.getMessage());
                     System.exit(1);
@@ -44,7 +56,7 @@ public final class LocalYarn {
             }
             case "stop" -> cluster.stop();
             default -> {
-                System.err.println("Usage: local-yarn start|stop|status");
+                System.err.println(USAGE);
                 System.exit(2);
             }
         }
@@ -59,6 +71,12 @@ public final class LocalYarn {
         System.out.println("Container logs: " + cluster.layout().containerLogs());
         System.out.println("Aggregated logs: " + cluster.layout().aggregatedLogs());
         System.out.println("Job archive: " + cluster.layout().jobArchiveDir());
+        if (cluster.kerberos().isPresent()) {
+            LocalKerberos kerberos = cluster.kerberos().get();
+            System.out.println("KRB5_CONF=" + kerberos.krb5Conf());
+            System.out.println("KERBEROS_REALM=" + LocalKerberos.REALM);
+            System.out.println("KEYTAB_DIR=" + kerberos.keytabDir());
+        }
     }
 
     /** The launcher script passes the distribution's directories as system properties. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,6 +32,11 @@ public final class LocalYarnCluster {
 
     private static final String HS = LocalHistoryServer.DAEMON;
 
+    private static final String KDC = LocalKerberos.KDC_DAEMON;
+
+    /** Length of the NodeManager's log when the latest start launched it. */
+    private long nodeManagerLogStart;
+
     private static final String HISTORY_SERVER_LOG4J = "log4j2-historyserver.properties";
 
     private final LocalYarnLayout layout;
@@ -39,13 +45,35 @@ public final class LocalYarnCluster {
 
     private final LocalHistoryServer historyServer;
 
+    /** The KDC and Kerberos settings of a Kerberized local YARN; null for a plain one. */
+    private final LocalKerberos kerberos;
+
     /** Seconds from launching ZooKeeper's JVM until it answered, of the latest start. */
     private double zookeeperStartSeconds = -1;
 
     public LocalYarnCluster(LocalYarnLayout layout) {
+        this(layout, false);
+    }
+
+    /**
+     * A local YARN with Kerberos on when {@code kerberized}: a KDC in a JVM of its own, and every
+     * daemon logging in from a keytab (see {@link LocalKerberos}).
+     */
+    public LocalYarnCluster(LocalYarnLayout layout, boolean kerberized) {
         this.layout = layout;
         this.zookeeper = new LocalZooKeeper(layout);
         this.historyServer = new LocalHistoryServer(layout);
+        this.kerberos = kerberized ? LocalKerberos.of(layout) : null;
+    }
+
+    /** Whether the local YARN in {@code layout} was started with Kerberos (its KDC's pid file). */
+    public static boolean isKerberized(LocalYarnLayout layout) {
+        return Files.exists(layout.pidFile(LocalKerberos.KDC_DAEMON));
+    }
+
+    /** The Kerberos files of a Kerberized local YARN: krb5.conf and the users' keytabs. */
+    public Optional<LocalKerberos> kerberos() {
+        return Optional.ofNullable(kerberos);
     }
 
     public LocalYarnLayout layout() {
@@ -65,10 +93,16 @@ public final class LocalYarnCluster {
         Files.createDirectories(layout.confDir());
         Files.createDirectories(layout.daemonLogs());
         Files.createDirectories(layout.containerLogs());
-        HadoopSiteFiles.write(
-                layout.confDir().resolve("yarn-site.xml"), HadoopSiteFiles.yarnSite(layout, ports));
-        HadoopSiteFiles.write(
-                layout.confDir().resolve("core-site.xml"), HadoopSiteFiles.coreSite(layout));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, String> yarnSite = HadoopSiteFiles.yarnSite(layout, ports);
+        Map<String, String> coreSite = HadoopSiteFiles.coreSite(layout);
+        if (kerberos != null) {
+            startKdc(deadline);
+            yarnSite.putAll(kerberos.yarnSite());
+            coreSite.putAll(kerberos.coreSite());
+        }
+        HadoopSiteFiles.write(layout.confDir().resolve("yarn-site.xml"), yarnSite);
+        HadoopSiteFiles.write(layout.confDir().resolve("core-site.xml"), coreSite);
         HadoopSiteFiles.write(
                 layout.confDir().resolve("capacity-scheduler.xml"),
                 HadoopSiteFiles.capacityScheduler(layout));
@@ -78,6 +112,7 @@ public final class LocalYarnCluster {
 
         List<String> zookeeperArgs = zookeeper.configure(ports.zookeeper());
         List<String> historyServerArgs = historyServer.configure(ports.historyServer());
+        nodeManagerLogStart = logLength(NM);
 
         zookeeperStartSeconds = -1;
         long zookeeperLaunched = System.nanoTime();
@@ -91,11 +126,13 @@ public final class LocalYarnCluster {
                 historyServerArgs,
                 layout.flinkLibDir() + "/*");
 
-        long deadline = System.nanoTime() + timeout.toNanos();
         boolean yarnUp = false;
         while (System.nanoTime() < deadline) {
-            if (!isAlive(RM) || !isAlive(NM) || !isAlive(ZK) || !isAlive(HS)) {
-                String which = !isAlive(RM) ? RM : !isAlive(NM) ? NM : !isAlive(ZK) ? ZK : HS;
+            if (!isAlive(RM) || !isAlive(NM) || !isAlive(ZK) || !isAlive(HS) || !kdcAlive()) {
+                String which =
+                        !isAlive(RM)
+                                ? RM
+                                : !isAlive(NM) ? NM : !isAlive(ZK) ? ZK : !isAlive(HS) ? HS : KDC;
                 stop();
                 throw new IOException(
                         "The local YARN "
@@ -106,7 +143,7 @@ public final class LocalYarnCluster {
             if (zookeeperStartSeconds < 0 && zookeeper.serves()) {
                 zookeeperStartSeconds = (System.nanoTime() - zookeeperLaunched) / 1e9;
             }
-            yarnUp = yarnUp || activeNodes() > 0;
+            yarnUp = yarnUp || nodeRegistered();
             if (yarnUp && zookeeperStartSeconds >= 0 && historyServer.serves()) {
                 return;
             }
@@ -129,7 +166,8 @@ public final class LocalYarnCluster {
                 && isAlive(NM)
                 && isAlive(ZK)
                 && isAlive(HS)
-                && activeNodes() > 0
+                && kdcAlive()
+                && nodeRegistered()
                 && zookeeper.serves()
                 && historyServer.serves();
     }
@@ -137,7 +175,7 @@ public final class LocalYarnCluster {
     /** Stops the daemons and every container process they left, by PID. */
     public void stop() throws IOException {
         List<ProcessHandle> all = new ArrayList<>();
-        for (String daemon : List.of(NM, RM, ZK, HS)) {
+        for (String daemon : List.of(NM, RM, ZK, HS, KDC)) {
             pid(daemon)
                     .flatMap(ProcessHandle::of)
                     .ifPresent(
@@ -162,6 +200,7 @@ public final class LocalYarnCluster {
         Files.deleteIfExists(layout.pidFile(NM));
         Files.deleteIfExists(layout.pidFile(ZK));
         Files.deleteIfExists(layout.pidFile(HS));
+        Files.deleteIfExists(layout.pidFile(KDC));
     }
 
     public Path hadoopConfDir() {
@@ -205,6 +244,9 @@ public final class LocalYarnCluster {
         cmd.add("-XX:+UseSerialGC");
         // Guice/cglib in the RM web app reflect into java.lang on Java 17.
         cmd.addAll(JvmFlags.jdk17());
+        if (kerberos != null) {
+            cmd.addAll(kerberos.jvmFlags(daemon));
+        }
         cmd.add(
                 "-Dlog4j.configurationFile="
                         + layout.confDir()
@@ -228,6 +270,54 @@ public final class LocalYarnCluster {
         pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         Process p = pb.start();
         Files.writeString(layout.pidFile(daemon), Long.toString(p.pid()));
+    }
+
+    /**
+     * Starts the KDC and waits until it has written the principals' keytabs and {@code krb5.conf},
+     * which the other daemons need before they start.
+     */
+    private void startKdc(long deadline) throws IOException {
+        kerberos.reset();
+        launch(KDC, "-Xmx128m", LocalKdc.class.getName(), List.of(kerberos.dir().toString()));
+        while (!Files.exists(kerberos.krb5Conf())) {
+            if (!isAlive(KDC) || System.nanoTime() > deadline) {
+                stop();
+                throw new IOException(
+                        "The local YARN's KDC did not start, see "
+                                + layout.daemonLogs().resolve(KDC + ".out"));
+            }
+            sleep(100);
+        }
+    }
+
+    private boolean kdcAlive() {
+        return kerberos == null || isAlive(KDC);
+    }
+
+    /**
+     * Whether the NodeManager has registered with the ResourceManager. A Kerberized YARN answers
+     * only clients with Kerberos credentials, which this JVM (bin/local-yarn's, or a test's, shared
+     * with other tests) should not need: there the NodeManager's log tells.
+     */
+    private boolean nodeRegistered() {
+        if (kerberos == null) {
+            return activeNodes() > 0;
+        }
+        try {
+            String log = Files.readString(layout.daemonLogs().resolve(NM + ".log"));
+            int registered = log.lastIndexOf("Registered with ResourceManager");
+            return registered >= Math.max(nodeManagerLogStart, log.lastIndexOf("STARTUP_MSG:"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private long logLength(String daemon) {
+        try {
+            return Files.size(layout.daemonLogs().resolve(daemon + ".log"));
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private boolean isAlive(String daemon) {

@@ -22,6 +22,13 @@ public final class LocalYarnSite {
      */
     public static final String HISTORY_SERVER = "flink-driver.local-yarn.history-server";
 
+    /**
+     * The {@code krb5.conf} of a Kerberized local YARN's realm: the client's default for Flink's
+     * {@code security.kerberos.krb5-conf.path}, which it also logs in with and ships to the
+     * containers.
+     */
+    public static final String KRB5_CONF = "flink-driver.local-yarn.krb5-conf";
+
     /** The core-site key declaring the {@code localyarn://} file system. */
     public static final String FILE_SYSTEM_IMPL = "fs." + LocalYarnFileSystem.SCHEME + ".impl";
 

@@ -65,14 +65,24 @@ final class CancelCommand {
                                 + " "
                                 + report.getFinalApplicationStatus());
             }
+            // Flink's REST API has no authentication: only the owner cancels through it; anyone
+            // else asks YARN, which checks the application's modify ACL.
+            boolean owner = YarnAccess.isOwner(report);
             if (report.getFinalApplicationStatus() == FinalApplicationStatus.UNDEFINED
-                    && !cancelDriverJob(report)) {
+                    && !(owner && cancelDriverJob(report))) {
                 LOG.info(
                         "Killing YARN application {} in state {}",
                         id,
                         report.getYarnApplicationState());
-                yarn.killApplication(id);
-                StagingDirectory.delete(deployed, yarnConfiguration, id);
+                try {
+                    yarn.killApplication(id);
+                } catch (Exception e) {
+                    CliException refused = YarnAccess.modifyRefused(report, e);
+                    throw refused != null ? refused : e;
+                }
+                if (owner) {
+                    StagingDirectory.delete(deployed, yarnConfiguration, id);
+                }
             }
             report = awaitEnd(yarn, id, TIMEOUT);
             out.printf(

@@ -14,16 +14,17 @@ import org.apache.hadoop.yarn.logaggregation.LogAggregationUtils;
 import org.apache.hadoop.yarn.logaggregation.filecontroller.LogAggregationFileController;
 import org.apache.hadoop.yarn.logaggregation.filecontroller.LogAggregationFileControllerFactory;
 import org.apache.hadoop.yarn.logaggregation.filecontroller.tfile.LogAggregationTFileController;
+import org.apache.hadoop.yarn.webapp.util.WebAppUtils;
+import org.apache.hadoop.yarn.webapp.util.WebServiceClient;
 
+import com.sun.jersey.api.client.Client;
+import com.sun.jersey.api.client.ClientHandlerException;
+import com.sun.jersey.api.client.ClientResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +34,9 @@ import java.util.Set;
  * One log file of one container, from wherever YARN keeps it: the aggregated logs on the cluster
  * file system (read with Hadoop's own readers, as {@code yarn logs} reads them) once the
  * NodeManagers uploaded them, otherwise the NodeManager's container log web service (while the
- * container runs, and after the application ended until aggregation is done).
+ * container runs, and after the application ended until aggregation is done), through YARN's own
+ * web service client as {@code yarn logs} reads it: SPNEGO on a Kerberized YARN, HTTPS with {@code
+ * yarn.http.policy: HTTPS_ONLY}.
  */
 final class ContainerLogs {
 
@@ -43,8 +46,6 @@ final class ContainerLogs {
 
     private final YarnConfiguration conf;
     private final YarnClient yarn;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ContainerLogs(YarnConfiguration conf, YarnClient yarn) {
         this.conf = conf;
@@ -131,31 +132,37 @@ final class ContainerLogs {
     private Optional<byte[]> fromNodeManager(ContainerId container, String fileName)
             throws Exception {
         List<NodeReport> nodes = yarn.getNodeReports(NodeState.RUNNING);
-        for (NodeReport node : nodes) {
-            URI uri =
-                    URI.create(
-                            "http://"
-                                    + node.getHttpAddress()
-                                    + "/ws/v1/node/containerlogs/"
-                                    + container
-                                    + "/"
-                                    + fileName);
-            try {
-                HttpResponse<byte[]> r =
-                        http.send(
-                                HttpRequest.newBuilder(uri)
-                                        .header("Accept", "text/plain")
-                                        .timeout(HTTP_TIMEOUT)
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofByteArray());
-                if (r.statusCode() == 200) {
-                    return Optional.of(r.body());
+        WebServiceClient.initialize(conf);
+        Client http = WebServiceClient.getWebServiceClient().createClient();
+        http.setConnectTimeout((int) Duration.ofSeconds(5).toMillis());
+        http.setReadTimeout((int) HTTP_TIMEOUT.toMillis());
+        try {
+            for (NodeReport node : nodes) {
+                String uri =
+                        WebAppUtils.getHttpSchemePrefix(conf)
+                                + node.getHttpAddress()
+                                + "/ws/v1/node/containerlogs/"
+                                + container
+                                + "/"
+                                + fileName;
+                try {
+                    ClientResponse r =
+                            http.resource(uri).accept("text/plain").get(ClientResponse.class);
+                    try {
+                        if (r.getStatus() == 200) {
+                            return Optional.of(r.getEntity(byte[].class));
+                        }
+                        LOG.debug("{} -> {}", uri, r.getStatus());
+                    } finally {
+                        r.close();
+                    }
+                } catch (ClientHandlerException e) {
+                    LOG.debug("{} does not answer", uri, e);
                 }
-                LOG.debug("{} -> {}", uri, r.statusCode());
-            } catch (IOException e) {
-                LOG.debug("{} does not answer", uri, e);
             }
+            return Optional.empty();
+        } finally {
+            http.destroy();
         }
-        return Optional.empty();
     }
 }

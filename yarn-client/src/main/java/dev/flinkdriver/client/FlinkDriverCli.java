@@ -3,7 +3,6 @@ package dev.flinkdriver.client;
 import org.apache.flink.client.cli.CliFrontend;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
-import org.apache.flink.runtime.security.SecurityConfiguration;
 import org.apache.flink.runtime.security.SecurityUtils;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.util.TimeUtils;
@@ -72,9 +71,13 @@ public final class FlinkDriverCli {
         try {
             String confDir = CliFrontend.getConfigurationDirectoryFromEnv();
             config.addAll(GlobalConfiguration.loadConfiguration(confDir));
-            SecurityUtils.install(new SecurityConfiguration(config));
+            ClientLogin.install(config, args);
             return SecurityUtils.getInstalledContext()
-                    .runSecured(() -> dispatch(args, config, confDir, out));
+                    .runSecured(
+                            () -> {
+                                ClientLogin.requireCredentials(config, args);
+                                return dispatch(args, config, confDir, out);
+                            });
         } catch (Throwable t) {
             LOG.error("flink-driver failed", t);
             // The security context may wrap what the command threw.
@@ -98,19 +101,22 @@ public final class FlinkDriverCli {
             throws Exception {
         String action = args.isEmpty() ? "" : args.get(0);
         String[] params = args.stream().skip(1).toArray(String[]::new);
+        // -Dkey=value of the commands of driver mode (e.g. a keytab), as run takes them.
+        Configuration own = new Configuration(config);
+        String[] ownParams = dynamicProperties(params, own);
         switch (action) {
             case "status":
-                return new StatusCommand(config, out).run(params);
+                return new StatusCommand(own, out).run(ownParams);
             case "logs":
-                return new LogsCommand(config, out).run(params);
+                return new LogsCommand(own, out).run(ownParams);
             case "list":
-                if (CommandArgs.isOwn(params, CommandArgs.ALL, CommandArgs.OUTPUT)) {
-                    return new ListCommand(config, out).run(params);
+                if (CommandArgs.isOwn(ownParams, CommandArgs.ALL, CommandArgs.OUTPUT)) {
+                    return new ListCommand(own, out).run(ownParams);
                 }
                 break; // with -m, -yid, -r, ...: Flink's own list of a cluster's jobs
             case "cancel":
-                if (isYarnApplicationId(params)) {
-                    return new CancelCommand(config, confDir, workDir(), out).run(params);
+                if (isYarnApplicationId(ownParams)) {
+                    return new CancelCommand(own, confDir, workDir(), out).run(ownParams);
                 }
                 break; // a Flink job id: Flink's own cancel
             case "savepoint":
@@ -151,6 +157,20 @@ public final class FlinkDriverCli {
                 + " ("
                 + (details > 0 ? m.substring(0, details) : m)
                 + "). Set HADOOP_CONF_DIR to your cluster's configuration, or start bin/local-yarn.";
+    }
+
+    /** Sets each {@code -Dkey=value} of {@code params} in {@code config}; returns the others. */
+    private static String[] dynamicProperties(String[] params, Configuration config) {
+        List<String> rest = new ArrayList<>();
+        for (String p : params) {
+            int eq = p.indexOf('=');
+            if (p.startsWith("-D") && eq > 2) {
+                config.setString(p.substring(2, eq), p.substring(eq + 1));
+            } else {
+                rest.add(p);
+            }
+        }
+        return rest.toArray(String[]::new);
     }
 
     private static boolean isYarnApplicationId(String[] params) {

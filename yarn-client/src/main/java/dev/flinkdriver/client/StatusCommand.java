@@ -57,11 +57,15 @@ final class StatusCommand {
                     report = YarnClients.report(yarn, id);
                 }
             }
-            Live live = live(report);
+            boolean hidden = YarnAccess.detailsHidden(report);
+            Live live = hidden ? Live.NONE : live(report);
             if (json) {
                 out.println(toJson(report, live));
             } else {
                 print(report, live);
+            }
+            if (hidden) {
+                throw YarnAccess.viewRefused(report);
             }
             boolean failedWait =
                     a.has(CommandArgs.WAIT)
@@ -175,8 +179,11 @@ final class StatusCommand {
         out.printf(
                 "Diagnostics:  %s%n",
                 diagnostics == null || diagnostics.isBlank() ? "-" : diagnostics.strip());
-        out.printf("Attempt:      %s%n", JobManagerAttempts.describeAttempt(r));
-        JobManagerAttempts.explainLoss(r).ifPresent(e -> out.printf("JobManager:   %s%n", e));
+        // YARN reports no attempt to a user it hides the details from.
+        if (JobManagerAttempts.attempt(r) > 0) {
+            out.printf("Attempt:      %s%n", JobManagerAttempts.describeAttempt(r));
+            JobManagerAttempts.explainLoss(r).ifPresent(e -> out.printf("JobManager:   %s%n", e));
+        }
         DriverAttempt driver = live.driver();
         if (driver != null) {
             out.printf(
