@@ -7,20 +7,22 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.clusterframework.ApplicationStatus;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.yarn.DefaultYarnNodeManagerClientFactory;
-import org.apache.flink.yarn.DefaultYarnResourceManagerClientFactory;
 import org.apache.flink.yarn.YarnResourceManagerDriver;
 import org.apache.flink.yarn.YarnWorkerNode;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 import org.apache.flink.yarn.configuration.YarnResourceManagerDriverConfiguration;
+
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
 
 import javax.annotation.Nullable;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Flink's YARN resource manager driver, reporting the driver application's progress on every
- * heartbeat and its one-line summary as the YARN diagnostics when it unregisters. Flink's own
- * shutdown always passes null diagnostics.
+ * Flink's YARN resource manager driver, reporting the driver application's progress ({@link
+ * dev.flinkdriver.dispatcher.ProgressEstimate}) as it is at every heartbeat ({@link
+ * LiveProgressAmrmClient}), at Flink's own heartbeat intervals, and its one-line summary as the
+ * YARN diagnostics when it unregisters. Flink's own shutdown always passes null diagnostics.
  *
  * <p>Its AMRM client starts at the container-request heartbeat interval rather than the idle one: a
  * driver cluster requests the driver's TaskManager (and pre-warmed ones) right after it registers,
@@ -45,11 +47,10 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
                 flinkConfig,
                 configuration,
                 (idleHeartbeatMillis, handler) ->
-                        DefaultYarnResourceManagerClientFactory.getInstance()
-                                .createResourceManagerClient(
-                                        containerRequestHeartbeatMillis(flinkConfig),
-                                        new ProgressReportingCallbackHandler(
-                                                handler, diagnostics::getProgress)),
+                        AMRMClientAsync.createAMRMClientAsync(
+                                new LiveProgressAmrmClient(diagnostics::getProgress),
+                                containerRequestHeartbeatMillis(flinkConfig),
+                                handler),
                 DefaultYarnNodeManagerClientFactory.getInstance());
         this.diagnostics = diagnostics;
         this.driverResources = DriverResources.fromConfiguration(flinkConfig);
