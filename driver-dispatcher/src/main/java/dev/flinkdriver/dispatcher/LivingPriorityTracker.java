@@ -174,6 +174,26 @@ public final class LivingPriorityTracker {
         }
     }
 
+    /**
+     * The driver job is being cancelled from outside (its task may take a while to stop, and main()
+     * runs on until it does): the outcome is CANCELED from now on, and the driver's own
+     * cancellation is under way already.
+     *
+     * @return false when this changes nothing: the outcome is decided (the dispatcher's own
+     *     cancellation), a stop decides it, or the driver job has ended or was never submitted
+     */
+    public boolean driverCancellationRequested() {
+        if (outcome != null
+                || stopping
+                || !driverSubmitted
+                || terminalStatuses.containsKey(driverJobId)) {
+            return false;
+        }
+        outcome = ApplicationOutcome.CANCELED;
+        cancellationRequested.add(driverJobId);
+        return true;
+    }
+
     /** The application broke a rule while its driver still runs: the outcome is FAILED. */
     public void applicationFailed(Throwable cause) {
         recordFailure(checkNotNull(cause));
