@@ -64,7 +64,12 @@ class YarnNativeIT {
         assertThat(trackingUrl).contains("/proxy/" + id);
         JsonNode config = FlinkRest.get(trackingUrl, "/config");
         assertThat(config.has("flink-version")).isTrue();
-        JsonNode overview = FlinkRest.get(trackingUrl, "/jobs/overview");
+        // Through the RM's proxy; on a loaded machine one request may take longer than its 10 s.
+        JsonNode overview =
+                await("/jobs/overview through the proxy")
+                        .atMost(Duration.ofMinutes(1))
+                        .ignoreExceptions()
+                        .until(() -> FlinkRest.get(trackingUrl, "/jobs/overview"), n -> true);
         assertThat(overview.has("jobs")).isTrue();
 
         // Five jobs of 3 s at Flink's default heartbeat (yarn.heartbeat.interval: 5 s): every
