@@ -1,6 +1,7 @@
 package dev.flinkdriver.it.apps;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -21,7 +22,7 @@ public final class CancelledMainApp {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         try {
-            env.fromData(600L).map(new SlowJobApp.Sleep()).sinkTo(new DiscardingSink<>());
+            env.fromData(600L).map(new Sleep()).sinkTo(new DiscardingSink<>());
             env.execute("slow-job");
         } catch (Throwable cancelled) {
             // flink-driver cancel interrupted execute(); main() carries on regardless.
@@ -29,7 +30,7 @@ public final class CancelledMainApp {
         }
         String outcome;
         try {
-            env.fromData(1L).map(new SlowJobApp.Sleep()).sinkTo(new DiscardingSink<>());
+            env.fromData(1L).map(new Sleep()).sinkTo(new DiscardingSink<>());
             env.execute("after-cancel");
             outcome = "ran";
         } catch (Throwable refused) {
@@ -40,5 +41,14 @@ public final class CancelledMainApp {
             outcome = causes.toString();
         }
         Files.writeString(dir.resolve("after-cancel"), outcome);
+    }
+
+    /** Its own class: the test packs each app's jar from the app's classes alone. */
+    static final class Sleep implements MapFunction<Long, Long> {
+        @Override
+        public Long map(Long seconds) throws Exception {
+            Thread.sleep(seconds * 1000);
+            return seconds;
+        }
     }
 }
