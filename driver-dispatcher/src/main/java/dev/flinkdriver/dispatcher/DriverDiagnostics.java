@@ -3,6 +3,7 @@ package dev.flinkdriver.dispatcher;
 import javax.annotation.Nullable;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
@@ -13,16 +14,31 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
  * <p>The dispatcher writes, the resource-manager driver reads (when it heartbeats and when it
  * unregisters the application); both may run on different threads, hence thread-safe. One instance
  * is shared by both, created by the entrypoint.
+ *
+ * <p>The dispatcher publishes a {@link ProgressEstimate} after every change; each read evaluates it
+ * at that moment, so the progress moves between job ends, on every heartbeat.
  */
 public final class DriverDiagnostics {
+
+    private final LongSupplier clock;
 
     private volatile @Nullable String diagnostics;
 
     /** The other direction: the resource manager asks the dispatcher to fail the application. */
     private final FailureRequests failureRequests = new FailureRequests();
 
+    private volatile ProgressEstimate estimate = ProgressEstimate.NOTHING;
+
     /** Bits of a double, so that the monotonic update can be a single compare-and-set. */
     private final AtomicLong progressBits = new AtomicLong(Double.doubleToLongBits(0.0));
+
+    public DriverDiagnostics() {
+        this(System::currentTimeMillis);
+    }
+
+    DriverDiagnostics(LongSupplier clock) {
+        this.clock = checkNotNull(clock);
+    }
 
     /**
      * The diagnostics for YARN, e.g. {@code flink-driver: application SUCCEEDED: 3 jobs finished, 0
@@ -37,9 +53,12 @@ public final class DriverDiagnostics {
         return failureRequests;
     }
 
-    /** Progress between 0 and 1; it never moves backwards and is 1 once the application ended. */
+    /**
+     * Progress between 0 and 1 ({@link ProgressEstimate}); it never moves backwards and is 1 once
+     * (and only once) the application ended.
+     */
     public double getProgress() {
-        return Double.longBitsToDouble(progressBits.get());
+        return raise(estimate.at(clock.getAsLong()));
     }
 
     /**
@@ -47,17 +66,28 @@ public final class DriverDiagnostics {
      * whoever sees the summary also sees the application complete.
      */
     void applicationEnded(String summary) {
-        updateProgress(1.0);
+        raise(1.0);
         this.diagnostics = checkNotNull(summary);
     }
 
-    void updateProgress(double progress) {
+    /** What the application has done now; from the dispatcher's main thread. */
+    void updateProgress(ProgressEstimate update) {
+        this.estimate = checkNotNull(update);
+        getProgress();
+    }
+
+    LongSupplier clock() {
+        return clock;
+    }
+
+    private double raise(double progress) {
         double bounded = Math.max(0.0, Math.min(1.0, progress));
-        progressBits.accumulateAndGet(
-                Double.doubleToLongBits(bounded),
-                (current, update) ->
-                        Double.longBitsToDouble(update) > Double.longBitsToDouble(current)
-                                ? update
-                                : current);
+        return Double.longBitsToDouble(
+                progressBits.accumulateAndGet(
+                        Double.doubleToLongBits(bounded),
+                        (current, update) ->
+                                Double.longBitsToDouble(update) > Double.longBitsToDouble(current)
+                                        ? update
+                                        : current));
     }
 }

@@ -279,6 +279,27 @@ public class DriverDispatcher extends Dispatcher {
         advance();
     }
 
+    /**
+     * A cancel of the running driver job from outside ({@code flink-driver cancel}, Flink's UI or
+     * REST API) cancels the application from this moment, not once the driver's task has stopped:
+     * main() runs on until it does, and a job it submits meanwhile is refused. The dispatcher's own
+     * cancels come once the outcome is decided and change nothing here, and a driver job that has
+     * ended is Flink's to answer.
+     */
+    @Override
+    public CompletableFuture<Acknowledge> cancelJob(JobID jobId, Duration timeout) {
+        if (!jobId.equals(driverJobId) || !tracker.driverCancellationRequested()) {
+            return super.cancelJob(jobId, timeout);
+        }
+        log.info(
+                "The driver job of driver application {} is cancelled: the application ends"
+                        + " CANCELED and takes no new jobs.",
+                driverApplicationId);
+        CompletableFuture<Acknowledge> cancelled = super.cancelJob(jobId, timeout);
+        advance();
+        return cancelled;
+    }
+
     // ------------------------------------------------------------------------
     //  Observe: job ends
     // ------------------------------------------------------------------------

@@ -20,6 +20,8 @@ final class DriverReporter {
 
     private final DriverDiagnostics diagnostics;
 
+    private final ProgressRecorder progress;
+
     /** YARN attempts of the JobManager beyond the first. */
     private final int jobManagerFailovers;
 
@@ -29,11 +31,12 @@ final class DriverReporter {
      */
     DriverReporter(DriverDiagnostics diagnostics, int jobManagerAttempt) {
         this.diagnostics = checkNotNull(diagnostics);
+        this.progress = new ProgressRecorder(diagnostics.clock());
         this.jobManagerFailovers = jobManagerAttempt - 1;
     }
 
     void progress(LivingPriorityTracker tracker) {
-        diagnostics.updateProgress(tracker.getProgress());
+        diagnostics.updateProgress(progress.observe(tracker));
     }
 
     /**

@@ -42,8 +42,6 @@ public final class LivingPriorityTracker {
 
     @Nullable private ApplicationOutcome outcome;
 
-    private double progress;
-
     /** The driver job reached the dispatcher (or was recovered), or it never will. */
     private boolean driverSubmitted;
 
@@ -114,7 +112,6 @@ public final class LivingPriorityTracker {
                 "Only the driver job %s has priority DRIVER.",
                 driverJobId);
         priorities.putIfAbsent(jobId, priority);
-        updateProgress();
     }
 
     /** Forgets a job whose submission was rejected: it never ran. The driver job fails instead. */
@@ -146,7 +143,6 @@ public final class LivingPriorityTracker {
             cancellationRequested.remove(jobId);
             // It may have been the last NORMAL job the ended driver was waiting for.
             decide();
-            updateProgress();
         }
     }
 
@@ -169,7 +165,6 @@ public final class LivingPriorityTracker {
         }
         terminalStatuses.put(jobId, status);
         decide();
-        updateProgress();
     }
 
     /** The application was cancelled from outside: the outcome is CANCELED. */
@@ -177,6 +172,26 @@ public final class LivingPriorityTracker {
         if (outcome == null) {
             outcome = ApplicationOutcome.CANCELED;
         }
+    }
+
+    /**
+     * The driver job is being cancelled from outside (its task may take a while to stop, and main()
+     * runs on until it does): the outcome is CANCELED from now on, and the driver's own
+     * cancellation is under way already.
+     *
+     * @return false when this changes nothing: the outcome is decided (the dispatcher's own
+     *     cancellation), a stop decides it, or the driver job has ended or was never submitted
+     */
+    public boolean driverCancellationRequested() {
+        if (outcome != null
+                || stopping
+                || !driverSubmitted
+                || terminalStatuses.containsKey(driverJobId)) {
+            return false;
+        }
+        outcome = ApplicationOutcome.CANCELED;
+        cancellationRequested.add(driverJobId);
+        return true;
     }
 
     /** The application broke a rule while its driver still runs: the outcome is FAILED. */
@@ -220,14 +235,12 @@ public final class LivingPriorityTracker {
         if (outcome == null) {
             outcome = ApplicationOutcome.SUCCEEDED;
         }
-        updateProgress();
     }
 
     /** The stop failed before any job was stopped: the application goes on as before. */
     public void stopFailed() {
         stopping = false;
         decide();
-        updateProgress();
     }
 
     /** The application savepoint the application was stopped with, if it was. */
@@ -298,12 +311,20 @@ public final class LivingPriorityTracker {
         return shutDownStarted;
     }
 
-    /**
-     * Share of the work done, never moving backwards: terminal NORMAL jobs over all NORMAL jobs
-     * known so far, with a running driver counted as one more pending unit (it may submit more).
-     */
-    public double getProgress() {
-        return progress;
+    /** The NORMAL jobs known, in submission order, each with whether it has ended. */
+    public Map<JobID, Boolean> normalJobsEnded() {
+        Map<JobID, Boolean> jobs = new LinkedHashMap<>();
+        for (Map.Entry<JobID, LivingPriority> entry : priorities.entrySet()) {
+            if (entry.getValue() == LivingPriority.NORMAL) {
+                jobs.put(entry.getKey(), terminalStatuses.containsKey(entry.getKey()));
+            }
+        }
+        return jobs;
+    }
+
+    /** main() runs and the application takes new jobs: more work may come. */
+    public boolean mayStillSubmit() {
+        return outcome == null && !stopping && !terminalStatuses.containsKey(driverJobId);
     }
 
     /** How the jobs other than the driver job ended. */
@@ -351,26 +372,5 @@ public final class LivingPriorityTracker {
             }
         }
         return false;
-    }
-
-    private void updateProgress() {
-        double current;
-        if (isReadyToShutDown()) {
-            current = 1.0;
-        } else {
-            int normal = 0;
-            int normalDone = 0;
-            for (Map.Entry<JobID, LivingPriority> entry : priorities.entrySet()) {
-                if (entry.getValue() == LivingPriority.NORMAL) {
-                    normal++;
-                    if (terminalStatuses.containsKey(entry.getKey())) {
-                        normalDone++;
-                    }
-                }
-            }
-            int units = normal + (terminalStatuses.containsKey(driverJobId) ? 0 : 1);
-            current = units == 0 ? 1.0 : (double) normalDone / units;
-        }
-        progress = Math.max(progress, current);
     }
 }

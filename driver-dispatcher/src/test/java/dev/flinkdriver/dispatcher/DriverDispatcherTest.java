@@ -178,7 +178,7 @@ class DriverDispatcherTest {
 
         RunningJob normal = submit(userJob(1, "load", LivingPriority.NORMAL));
         RunningJob daemon = submit(userJob(2, "monitor", LivingPriority.DAEMON));
-        assertThat(diagnostics.getProgress()).isEqualTo(0.0);
+        assertThat(diagnostics.getProgress()).as("no job has ended").isLessThan(0.01);
 
         driver.end(JobStatus.FINISHED, null);
         awaitTerminal(DRIVER);
@@ -330,6 +330,51 @@ class DriverDispatcherTest {
                 .isEqualTo(
                         "flink-driver: application CANCELED: 0 jobs finished, 0 failed,"
                                 + " 2 cancelled, driver restarted 0 times");
+    }
+
+    @Test
+    void aCancelledDriverJobTakesNoNewJobFromTheCancelOn() throws Exception {
+        start(List.of(), List.of(), 1);
+        RunningJob driver = jobs.await(DRIVER);
+        // Its task takes a while to stop: main() runs on meanwhile.
+        driver.holdCancellation();
+        RunningJob normal = submit(userJob(1, "first", LivingPriority.NORMAL));
+
+        // What flink-driver cancel sends over REST.
+        gateway().cancelJob(DRIVER, TIMEOUT).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        CompletableFuture<Acknowledge> late =
+                gateway().submitJob(userJob(2, "late", LivingPriority.NORMAL), TIMEOUT);
+
+        assertThat(late)
+                .failsWithin(TIMEOUT)
+                .withThrowableThat()
+                .withMessageContaining("is ending (CANCELED): it takes no new jobs");
+        assertThat(jobs.started).doesNotContain(DriverJobIds.ofPosition(APP, 2));
+        assertThat(driver.cancelled).isTrue();
+        assertThat(normal.cancelled).isTrue();
+        assertThat(dispatcher.getShutDownFuture()).as("the driver still stops").isNotDone();
+
+        driver.end(JobStatus.CANCELED, null);
+        assertThat(shutDownStatus()).isEqualTo(ApplicationStatus.CANCELED);
+        assertThat(diagnostics.getDiagnostics())
+                .isEqualTo(
+                        "flink-driver: application CANCELED: 0 jobs finished, 0 failed,"
+                                + " 1 cancelled, driver restarted 0 times");
+    }
+
+    @Test
+    void cancellingADriverJobThatEndedCancelsNothing() throws Exception {
+        start(List.of(), List.of(), 1);
+        RunningJob driver = jobs.await(DRIVER);
+        RunningJob normal = submit(userJob(1, "load", LivingPriority.NORMAL));
+        driver.end(JobStatus.FINISHED, null);
+        awaitTerminal(DRIVER);
+
+        assertThat(gateway().cancelJob(DRIVER, TIMEOUT)).failsWithin(TIMEOUT);
+
+        assertThat(normal.cancelled).isFalse();
+        normal.end(JobStatus.FINISHED, null);
+        assertThat(shutDownStatus()).isEqualTo(ApplicationStatus.SUCCEEDED);
     }
 
     // ------------------------------------------------------------------------
@@ -686,6 +731,9 @@ class DriverDispatcherTest {
 
         private volatile boolean cancelled;
 
+        /** A cancel only records the request: the test ends the job when its task stopped. */
+        private volatile boolean cancellationHeld;
+
         /** Completes with the target directory once the dispatcher stops the job. */
         private final CompletableFuture<String> stopping = new CompletableFuture<>();
 
@@ -707,6 +755,10 @@ class DriverDispatcherTest {
         RunningJob(ExecutionPlan plan, @Nullable JobStatusListener listener) {
             this.plan = plan;
             this.listener = listener;
+        }
+
+        void holdCancellation() {
+            cancellationHeld = true;
         }
 
         /** The job's stop-with-savepoint completes: its savepoint is there, and it FINISHED. */
@@ -766,7 +818,9 @@ class DriverDispatcherTest {
         @Override
         public CompletableFuture<Acknowledge> cancel(Duration timeout) {
             cancelled = true;
-            end(JobStatus.CANCELED, null);
+            if (!cancellationHeld) {
+                end(JobStatus.CANCELED, null);
+            }
             return CompletableFuture.completedFuture(Acknowledge.get());
         }
 

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 class LivingPriorityTrackerTest {
 
@@ -292,48 +293,26 @@ class LivingPriorityTrackerTest {
     }
 
     @Test
-    void progressCountsTheRunningDriverAsOnePendingUnit() {
-        assertThat(tracker.getProgress()).isEqualTo(0.0);
-
+    void listsTheNormalJobsAndWhetherMoreMayCome() {
         tracker.jobSubmitted(normal, LivingPriority.NORMAL);
-        tracker.jobTerminated(normal, JobStatus.FINISHED);
-        assertThat(tracker.getProgress()).isEqualTo(0.5);
-
-        JobID second = new JobID();
-        JobID third = new JobID();
-        tracker.jobSubmitted(second, LivingPriority.NORMAL);
-        tracker.jobSubmitted(third, LivingPriority.NORMAL);
-        assertThat(tracker.getProgress()).as("never backwards").isEqualTo(0.5);
-
-        tracker.jobTerminated(second, JobStatus.FINISHED);
-        assertThat(tracker.getProgress()).isEqualTo(0.5);
-        tracker.jobTerminated(third, JobStatus.FINISHED);
-        assertThat(tracker.getProgress()).isEqualTo(0.75);
-
         tracker.jobSubmitted(daemon, LivingPriority.DAEMON);
+        JobID second = new JobID();
+        tracker.jobSubmitted(second, LivingPriority.NORMAL);
+        tracker.jobTerminated(normal, JobStatus.FINISHED);
+
+        assertThat(tracker.normalJobsEnded())
+                .containsExactly(entry(normal, true), entry(second, false));
+        assertThat(tracker.mayStillSubmit()).isTrue();
+
         tracker.jobTerminated(driver, JobStatus.FINISHED);
-        assertThat(tracker.isReadyToShutDown()).isFalse();
-        tracker.jobTerminated(daemon, JobStatus.CANCELED);
-        assertThat(tracker.getProgress()).isEqualTo(1.0);
+        assertThat(tracker.mayStillSubmit()).as("main() returned").isFalse();
     }
 
     @Test
-    void progressNeverMovesBackwards() {
-        double last = tracker.getProgress();
-        List<JobID> jobs = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            JobID job = new JobID();
-            jobs.add(job);
-            tracker.jobSubmitted(job, i % 3 == 0 ? LivingPriority.DAEMON : LivingPriority.NORMAL);
-            assertThat(tracker.getProgress()).isGreaterThanOrEqualTo(last);
-            last = tracker.getProgress();
-            if (i % 2 == 1) {
-                tracker.jobTerminated(jobs.get(i / 2), JobStatus.FINISHED);
-                assertThat(tracker.getProgress()).isGreaterThanOrEqualTo(last);
-                last = tracker.getProgress();
-            }
-        }
-        assertThat(last).isBetween(0.0, 1.0);
+    void aCancelledApplicationTakesNoMoreWork() {
+        tracker.applicationCancelled();
+
+        assertThat(tracker.mayStillSubmit()).isFalse();
     }
 
     @Test

@@ -61,6 +61,16 @@ class DriverFailoverIT {
                     .isEqualTo(result(dir, 1, job));
         }
         assertThat(result(dir, 2, 4)).isNotEmpty();
+
+        FlinkDriverCommand.Result logs = FlinkDriverCommand.run("logs", id.toString());
+        assertThat(logs.exitCode()).as(logs.stderr()).isZero();
+        assertThat(logs.stdout())
+                .as("each driver attempt's output, marked by its attempt, oldest first")
+                .containsPattern(
+                        "(?s)==> driver attempt 1: container_\\S+ taskmanager.out <==\\R"
+                                + "[^=]*main\\(\\) run 1 starts\\R.*"
+                                + "==> driver attempt 2: container_\\S+ taskmanager.out <==\\R"
+                                + "[^=]*main\\(\\) run 2 starts");
     }
 
     @Test

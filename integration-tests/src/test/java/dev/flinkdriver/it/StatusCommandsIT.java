@@ -1,5 +1,6 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.it.apps.CancelledMainApp;
 import dev.flinkdriver.it.apps.ShippedFileAndLibJarApp;
 import dev.flinkdriver.it.apps.SlowJobApp;
 import dev.flinkdriver.it.lib.Greeting;
@@ -15,12 +16,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What {@code flink-driver run} ships ({@code --file}, {@code --libjars}) and a cancel right after
@@ -57,6 +60,33 @@ class StatusCommandsIT {
         FlinkDriverCommand.Result again = FlinkDriverCommand.run("cancel", appId.toString());
         assertThat(again.exitCode()).isEqualTo(2);
         assertThat(again.stderr()).contains("has already ended: KILLED");
+    }
+
+    /**
+     * Cancelling a running application cancels its driver job; main() runs on until its task has
+     * stopped, and a job it submits meanwhile is refused from the cancel on.
+     */
+    @Test
+    void aMainThatGoesOnAfterTheCancelGetsNoFurtherJob() throws Exception {
+        Path dir = FailoverTraces.newDir("cancelled-main");
+        ApplicationId appId =
+                FlinkDriverCommand.submitDriver(
+                        TestJars.jarOf(CancelledMainApp.class).toString(), dir.toString());
+        String rest = TestYarn.get().awaitRunning(appId).getOriginalTrackingUrl();
+        DriverResourcesIT.awaitJob(rest, ": slow-job", "RUNNING");
+
+        FlinkDriverCommand.Result cancel = FlinkDriverCommand.run("cancel", appId.toString());
+
+        assertThat(cancel.exitCode()).as(cancel.stderr()).isZero();
+        assertThat(cancel.stdout()).contains("KILLED");
+        assertThat(
+                        await().atMost(Duration.ofMinutes(1))
+                                .ignoreExceptions()
+                                .until(
+                                        () -> Files.readString(dir.resolve("after-cancel")),
+                                        s -> true))
+                .startsWith("refused:")
+                .contains("is ending (CANCELED): it takes no new jobs");
     }
 
     @Test

@@ -11,16 +11,21 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The local YARN's Flink HistoryServer (flink-runtime-web's own main class, from the distribution's
- * lib/) over the directory where driver applications archive their jobs and applications. This
- * class writes its configuration and tells whether it serves; {@link LocalYarnCluster} starts and
- * stops its JVM like the other daemons.
+ * The local YARN's Flink HistoryServer (flink-runtime-web's, from the distribution's lib/) over the
+ * applications that ended in the directory where driver applications archive their jobs and
+ * applications. This class writes its configuration and tells whether it serves; {@link
+ * LocalYarnCluster} starts and stops its JVM like the other daemons.
  */
 final class LocalHistoryServer {
 
     static final String DAEMON = "historyserver";
 
-    static final String MAIN_CLASS = "org.apache.flink.runtime.webmonitor.history.HistoryServer";
+    /**
+     * Flink's HistoryServer over a view of the archive directory that holds the applications that
+     * have ended only (in the entrypoint jar in lib/): Flink's own logs an error on each refresh
+     * for every application that still runs.
+     */
+    static final String MAIN_CLASS = "dev.flinkdriver.entrypoint.CompleteApplicationsHistoryServer";
 
     /** Flink's default {@code historyserver.web.port}, taken when free. */
     static final int DEFAULT_PORT = 8082;
@@ -38,11 +43,13 @@ final class LocalHistoryServer {
     List<String> configure(int port) throws IOException {
         Files.createDirectories(layout.jobArchiveDir());
         Path confDir = Files.createDirectories(layout.historyServerDir().resolve("conf"));
+        Path view =
+                Files.createDirectories(layout.historyServerDir().resolve("ended-applications"));
         Files.writeString(
                 confDir.resolve("config.yaml"),
                 String.join(
                         "\n",
-                        "historyserver.archive.fs.dir: " + layout.jobArchiveDir().toUri(),
+                        "historyserver.archive.fs.dir: " + view.toUri(),
                         // Flink's default is 10 s: the time from an application's end until
                         // the HistoryServer shows it. Listing one local directory is cheap.
                         "historyserver.archive.fs.refresh-interval: 1 s",
@@ -52,7 +59,11 @@ final class LocalHistoryServer {
                         "historyserver.web.tmpdir: " + layout.historyServerDir().resolve("web"),
                         ""));
         Files.writeString(layout.historyServerAddressFile(), "localhost:" + port);
-        return List.of("--configDir", confDir.toString());
+        return List.of(
+                layout.jobArchiveDir().toString(),
+                view.toString(),
+                "--configDir",
+                confDir.toString());
     }
 
     /** {@code host:port}, the value of Flink's {@code historyserver.web.address} and port. */

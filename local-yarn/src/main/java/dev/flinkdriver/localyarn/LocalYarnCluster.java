@@ -371,11 +371,7 @@ public final class LocalYarnCluster {
                 "");
     }
 
-    /**
-     * Flink's HistoryServer logs an error with a stack trace on every refresh (each second here)
-     * for each application that still runs: its archive directory has job archives but no
-     * application summary yet. A rolling log keeps that from filling the disk.
-     */
+    /** A rolling log, so that errors on every refresh (each second here) cannot fill the disk. */
     private static String historyServerLog4j() {
         return String.join(
                 "\n",

@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * An ended driver application as its JobManager archived it for Flink's HistoryServer ({@code
@@ -158,6 +159,26 @@ final class DriverArchive {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Every archived attempt of the job's first task ({@code
+     * /jobs/<id>/vertices/<vertex>/subtasks/0/attempts/<n>}), in no particular order.
+     */
+    List<JsonNode> taskAttempts(JobID job) throws IOException {
+        Pattern path =
+                Pattern.compile(
+                        Pattern.quote("/jobs/" + job + "/vertices/")
+                                + "[^/]+/subtasks/0/attempts/\\d+");
+        List<JsonNode> attempts = new ArrayList<>();
+        for (Map<String, String> archive : jobArchives) {
+            for (Map.Entry<String, String> e : archive.entrySet()) {
+                if (path.matcher(e.getKey()).matches()) {
+                    attempts.add(JSON.readTree(e.getValue()));
+                }
+            }
+        }
+        return attempts;
     }
 
     @Nullable

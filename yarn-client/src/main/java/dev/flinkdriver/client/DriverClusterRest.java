@@ -4,6 +4,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.JobVertexID;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.flink.runtime.rest.RestClient;
 import org.apache.flink.runtime.rest.handler.async.AsynchronousOperationResult;
@@ -11,6 +12,7 @@ import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
 import org.apache.flink.runtime.rest.messages.JobCancellationHeaders;
 import org.apache.flink.runtime.rest.messages.JobCancellationMessageParameters;
 import org.apache.flink.runtime.rest.messages.JobMessageParameters;
+import org.apache.flink.runtime.rest.messages.JobVertexDetailsHeaders;
 import org.apache.flink.runtime.rest.messages.JobVertexMessageParameters;
 import org.apache.flink.runtime.rest.messages.JobVertexTaskManagersHeaders;
 import org.apache.flink.runtime.rest.messages.JobsOverviewHeaders;
@@ -19,6 +21,8 @@ import org.apache.flink.runtime.rest.messages.TriggerId;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.runtime.rest.messages.job.SubtaskAttemptMessageParameters;
+import org.apache.flink.runtime.rest.messages.job.SubtaskExecutionAttemptDetailsHeaders;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointInfo;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointStatusHeaders;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointStatusMessageParameters;
@@ -33,10 +37,15 @@ import org.apache.flink.util.concurrent.Executors;
 
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.annotation.Nullable;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +56,8 @@ import java.util.concurrent.TimeUnit;
  * on within seconds.
  */
 final class DriverClusterRest implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverClusterRest.class);
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -116,6 +127,79 @@ final class DriverClusterRest implements AutoCloseable {
                                                 parameters,
                                                 EmptyRequestBody.getInstance())
                                         .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
+    }
+
+    /**
+     * Every attempt Flink keeps of the job's first task ({@code
+     * /jobs/<id>/vertices/<vertex>/subtasks/0/attempts/<n>}, oldest first, as JSON): for the driver
+     * job, where each driver attempt ran. The archive keeps the same JSON.
+     */
+    List<JsonNode> taskAttempts(JobID job) throws Exception {
+        JobMessageParameters jobParameters = new JobMessageParameters();
+        jobParameters.jobPathParameter.resolve(job);
+        JobDetailsInfo details =
+                client.sendRequest(
+                                host,
+                                port,
+                                JobDetailsHeaders.getInstance(),
+                                jobParameters,
+                                EmptyRequestBody.getInstance())
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Optional<JobDetailsInfo.JobVertexDetailsInfo> vertex =
+                details.getJobVertexInfos().stream().findFirst();
+        List<JsonNode> attempts = new ArrayList<>();
+        if (vertex.isEmpty()) {
+            return attempts;
+        }
+        JobVertexID vertexId = vertex.get().getJobVertexID();
+        JobVertexMessageParameters vertexParameters = new JobVertexMessageParameters();
+        vertexParameters.jobPathParameter.resolve(job);
+        vertexParameters.jobVertexIdPathParameter.resolve(vertexId);
+        JsonNode current =
+                RestMapperUtils.getStrictObjectMapper()
+                        .valueToTree(
+                                client.sendRequest(
+                                                host,
+                                                port,
+                                                JobVertexDetailsHeaders.getInstance(),
+                                                vertexParameters,
+                                                EmptyRequestBody.getInstance())
+                                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                        .path("subtasks")
+                        .path(0);
+        int currentAttempt = current.path("attempt").asInt(0);
+        for (int n = 0; n < currentAttempt; n++) {
+            try {
+                attempts.add(
+                        RestMapperUtils.getStrictObjectMapper()
+                                .valueToTree(
+                                        client.sendRequest(
+                                                        host,
+                                                        port,
+                                                        SubtaskExecutionAttemptDetailsHeaders
+                                                                .getInstance(),
+                                                        new FirstSubtaskAttempt(job, vertexId, n),
+                                                        EmptyRequestBody.getInstance())
+                                                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
+            } catch (Exception e) {
+                // Beyond Flink's attempt history (jobmanager.execution.attempts-history-size).
+                LOG.debug("No attempt {} of job {}", n, job, e);
+            }
+        }
+        if (!current.isMissingNode()) {
+            attempts.add(current);
+        }
+        return attempts;
+    }
+
+    /** The path parameters of one attempt of a job's first subtask. */
+    private static final class FirstSubtaskAttempt extends SubtaskAttemptMessageParameters {
+        FirstSubtaskAttempt(JobID job, JobVertexID vertex, int attempt) {
+            jobPathParameter.resolve(job);
+            jobVertexIdPathParameter.resolve(vertex);
+            subtaskIndexPathParameter.resolve(0);
+            subtaskAttemptPathParameter.resolve(attempt);
+        }
     }
 
     /** {@code /jobs/<id>/checkpoints} as JSON; empty for a job without checkpointing. */

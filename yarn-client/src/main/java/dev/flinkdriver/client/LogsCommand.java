@@ -17,6 +17,8 @@ import org.apache.commons.cli.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.annotation.Nullable;
+
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +30,11 @@ import java.util.Optional;
  * with {@code --stderr}), or the JobManager's log, while the application runs and after its end,
  * from YARN's own log machinery ({@link ContainerLogs}).
  *
- * <p>The driver's container is the TaskManager that ran the driver job's task: on YARN a
- * TaskManager's resource id is its container id, which Flink's REST API (and, after the end, the
- * job's archive) names for each vertex. The JobManager's is the current YARN attempt's
- * ApplicationMaster container.
+ * <p>The driver's containers are the TaskManagers that ran the driver job's task, one per driver
+ * attempt ({@link DriverContainers}): on YARN a TaskManager's resource id is its container id,
+ * which Flink's REST API (and, after the end, the job's archive) names for each task attempt. After
+ * a driver restart each attempt's output is shown, oldest first, under a line naming the attempt.
+ * The JobManager's is the current YARN attempt's ApplicationMaster container.
  */
 final class LogsCommand {
 
@@ -52,8 +55,17 @@ final class LogsCommand {
     private static final String USAGE =
             "Usage: flink-driver logs <applicationId> [--driver | --jobmanager | --all] [--stderr]";
 
-    /** One file of one container. */
-    private record LogFile(ContainerId container, String name) {}
+    /** One file of one container; {@code label} names the driver attempts that wrote it. */
+    private record LogFile(ContainerId container, String name, @Nullable String label) {
+
+        LogFile(ContainerId container, String name) {
+            this(container, name, null);
+        }
+
+        String header() {
+            return (label == null ? "" : label + ": ") + container + " " + name;
+        }
+    }
 
     private final Configuration flinkConfig;
     private final PrintStream out;
@@ -90,10 +102,14 @@ final class LogsCommand {
             boolean stderr = a.has(STDERR) || a.has(ALL);
             List<LogFile> files = new ArrayList<>();
             if (driver) {
-                ContainerId container = driverContainer(report);
-                files.add(new LogFile(container, "taskmanager.out"));
-                if (stderr) {
-                    files.add(new LogFile(container, "taskmanager.err"));
+                List<DriverContainers.Container> containers = driverContainers(report);
+                for (DriverContainers.Container container : containers) {
+                    // After a driver restart each attempt's output is marked with its attempt.
+                    String label = containers.size() > 1 ? container.label() : null;
+                    files.add(new LogFile(container.id(), "taskmanager.out", label));
+                    if (stderr) {
+                        files.add(new LogFile(container.id(), "taskmanager.err", label));
+                    }
                 }
             }
             if (jobManager) {
@@ -105,13 +121,19 @@ final class LogsCommand {
             }
             ContainerLogs logs = new ContainerLogs(yarnConfiguration, yarn);
             for (LogFile file : files) {
-                byte[] content =
-                        logs.read(report, file.container(), file.name())
-                                .orElseThrow(() -> noLongerThere(report, file));
-                if (files.size() > 1) {
-                    out.printf("==> %s %s <==%n", file.container(), file.name());
+                Optional<byte[]> content = logs.read(report, file.container(), file.name());
+                if (content.isEmpty() && file.label() == null) {
+                    throw noLongerThere(report, file);
                 }
-                out.write(content);
+                if (files.size() > 1) {
+                    out.printf("==> %s <==%n", file.header());
+                }
+                if (content.isPresent()) {
+                    out.write(content.get());
+                } else {
+                    // An earlier driver attempt's container: the others may still be there.
+                    out.println(noLongerThere(report, file).getMessage());
+                }
                 out.flush();
             }
             return 0;
@@ -153,15 +175,20 @@ final class LogsCommand {
     }
 
     /**
-     * The container of the TaskManager that ran the driver job's task (its latest attempt): from
-     * the running JobManager, or from the archive after the end.
+     * The containers of the TaskManagers that ran the driver job's task, one per driver attempt,
+     * oldest first: from the running JobManager, or from the archive after the end.
      */
-    private ContainerId driverContainer(ApplicationReport report) throws Exception {
+    private List<DriverContainers.Container> driverContainers(ApplicationReport report)
+            throws Exception {
         JobID driverJob = DriverApplicationIds.driverJobOf(report.getApplicationId());
+        List<DriverContainers.Container> containers = List.of();
         Optional<JsonNode> taskManagers = Optional.empty();
         if (report.getYarnApplicationState() == YarnApplicationState.RUNNING) {
             try (DriverClusterRest rest = DriverClusterRest.of(flinkConfig, report)) {
-                taskManagers = rest.taskManagers(driverJob);
+                containers = DriverContainers.of(rest.taskAttempts(driverJob));
+                if (containers.isEmpty()) {
+                    taskManagers = rest.taskManagers(driverJob);
+                }
             } catch (Exception e) {
                 LOG.debug("No driver task from the REST API of {}", report.getApplicationId(), e);
             }
@@ -171,8 +198,14 @@ final class LogsCommand {
                             flinkConfig, YarnClients.configuration(flinkConfig));
             Optional<DriverArchive> archive = DriverArchive.find(dirs, report.getApplicationId());
             if (archive.isPresent()) {
-                taskManagers = archive.get().taskManagers(driverJob);
+                containers = DriverContainers.of(archive.get().taskAttempts(driverJob));
+                if (containers.isEmpty()) {
+                    taskManagers = archive.get().taskManagers(driverJob);
+                }
             }
+        }
+        if (!containers.isEmpty()) {
+            return containers;
         }
         Optional<ContainerId> container = taskManagers.flatMap(LogsCommand::lastContainer);
         if (container.isEmpty()) {
@@ -185,7 +218,7 @@ final class LogsCommand {
                             + "): the driver's task has not been deployed yet, or its job's"
                             + " archive is missing; --jobmanager shows the JobManager's log");
         }
-        return container.get();
+        return List.of(new DriverContainers.Container(container.get(), List.of(1)));
     }
 
     /** The TaskManager of the driver's latest task attempt, as a YARN container id. */

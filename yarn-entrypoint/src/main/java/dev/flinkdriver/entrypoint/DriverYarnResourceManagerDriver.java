@@ -25,9 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Flink's YARN resource manager driver, reporting the driver application's progress on every
- * heartbeat and its one-line summary as the YARN diagnostics when it unregisters. Flink's own
- * shutdown always passes null diagnostics.
+ * Flink's YARN resource manager driver, reporting the driver application's progress ({@link
+ * dev.flinkdriver.dispatcher.ProgressEstimate}) as it is at every heartbeat ({@link
+ * LiveProgressAmrmClient}), at Flink's own heartbeat intervals, and its one-line summary as the
+ * YARN diagnostics when it unregisters. Flink's own shutdown always passes null diagnostics.
  *
  * <p>Its AMRM client starts at the container-request heartbeat interval rather than the idle one: a
  * driver cluster requests the driver's TaskManager (and pre-warmed ones) right after it registers,
@@ -81,9 +82,9 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
                 (idleHeartbeatMillis, handler) -> {
                     client.set(
                             new QueueRecordingClient(
+                                    new LiveProgressAmrmClient(diagnostics::getProgress),
                                     containerRequestHeartbeatMillis(flinkConfig),
-                                    new ProgressReportingCallbackHandler(
-                                            handler, diagnostics::getProgress)));
+                                    handler));
                     return client.get();
                 },
                 callbackHandler ->

@@ -12,16 +12,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The AMRM client Flink's {@code DefaultYarnResourceManagerClientFactory} creates, remembering the
- * queue YARN placed the application in (its answer to the registration), which a placement rule may
- * have chosen rather than {@code yarn.application.queue}.
+ * The asynchronous AMRM client Flink's {@code DefaultYarnResourceManagerClientFactory} would
+ * create, remembering the queue YARN placed the application in (its answer to the registration),
+ * which a placement rule may have chosen rather than {@code yarn.application.queue}.
  */
 final class QueueRecordingClient extends AMRMClientAsyncImpl<AMRMClient.ContainerRequest> {
 
     private volatile String queue = "(unknown)";
 
-    QueueRecordingClient(int intervalMs, AMRMClientAsync.AbstractCallbackHandler handler) {
-        super(intervalMs, handler);
+    QueueRecordingClient(
+            AMRMClient<AMRMClient.ContainerRequest> client,
+            int intervalMs,
+            AMRMClientAsync.AbstractCallbackHandler handler) {
+        super(client, intervalMs, handler);
     }
 
     @Override

@@ -57,6 +57,8 @@ public final class FailoverApp {
         Files.createDirectories(dir.resolve("runs"));
         Files.createDirectories(dir.resolve("results"));
         int attempt = mainAttempt(dir);
+        // What flink-driver logs shows of each driver attempt.
+        System.out.println("main() run " + attempt + " starts");
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
