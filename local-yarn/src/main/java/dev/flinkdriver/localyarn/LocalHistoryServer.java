@@ -52,7 +52,12 @@ final class LocalHistoryServer {
                         "historyserver.web.tmpdir: " + layout.historyServerDir().resolve("web"),
                         ""));
         Files.writeString(layout.historyServerAddressFile(), "localhost:" + port);
-        return List.of("--configDir", confDir.toString());
+        return args();
+    }
+
+    /** The server's arguments, once {@link #configure} has written its configuration. */
+    List<String> args() {
+        return List.of("--configDir", layout.historyServerDir().resolve("conf").toString());
     }
 
     /** {@code host:port}, the value of Flink's {@code historyserver.web.address} and port. */
