@@ -12,9 +12,10 @@ import java.util.Map;
  * One NodeManager of the local YARN, numbered from 1: a node of its own as YARN sees it ({@code
  * localhost:<port>}), with its own JVM, pid file, ports, local directories and site file. Its
  * {@code conf/nodemanager-<n>/yarn-site.xml} is the shared one with this node's ports and
- * directories; it comes first on the NodeManager's class path. Container logs of every node go to
- * the one {@code container-logs/} (container ids are unique across nodes), so a reader finds an
- * application's logs in one place whichever node ran them.
+ * directories; it comes first on the NodeManager's class path. Its container logs go to {@code
+ * container-logs/} (node 1) or {@code container-logs-<n>/}: never a directory another node uses,
+ * since a NodeManager starting without recovery renames everything in its log directories for
+ * deletion, the running applications of other nodes included.
  */
 final class LocalNodeManager {
 
@@ -39,6 +40,12 @@ final class LocalNodeManager {
         return layout.confDir().resolve(daemon());
     }
 
+    Path containerLogs() {
+        return number == 1
+                ? layout.containerLogs()
+                : layout.dir().resolve(layout.containerLogs().getFileName() + "-" + number);
+    }
+
     boolean isConfigured() {
         return Files.exists(confDir().resolve("yarn-site.xml"));
     }
@@ -60,6 +67,7 @@ final class LocalNodeManager {
         p.put(
                 "yarn.nodemanager.local-dirs",
                 layout.dir().resolve("nm-local").resolve(daemon()).toString());
+        p.put("yarn.nodemanager.log-dirs", containerLogs().toString());
         Files.createDirectories(confDir());
         HadoopSiteFiles.write(confDir().resolve("yarn-site.xml"), p);
     }
