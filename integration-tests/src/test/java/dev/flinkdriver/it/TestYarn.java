@@ -7,8 +7,10 @@ import dev.flinkdriver.localyarn.LocalYarnLayout;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.NodeId;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.cli.RMAdminCLI;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -89,19 +91,82 @@ public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
                         TestPaths.distDir().resolve("opt/local-yarn"),
                         TestPaths.distDir().resolve("hadoop"),
                         TestPaths.distDir().resolve("lib"),
-                        16384,
-                        16,
+                        NODE_MEMORY_MB,
+                        NODE_VCORES,
                         true); // ACLs on, as on a production YARN; the test user is YARN admin
         LocalYarnCluster cluster = new LocalYarnCluster(layout);
         try {
             cluster.stop(); // a run killed earlier may have left its daemons
-            cluster.start(0, Duration.ofSeconds(120));
+            cluster.start(0, Duration.ofMinutes(4)); // minutes under the load of parallel builds
         } catch (IOException e) {
             throw new IllegalStateException("Could not start the test YARN", e);
         }
         instance = new TestYarn(cluster);
         return new Stopper();
     }
+
+    /**
+     * Makes the test YARN run {@code count} NodeManagers (each a node of its own, of the same size)
+     * and every other daemon, starting whichever does not run; returns once all have registered.
+     * The suite runs one; a class that needs more asks here and gives them back at its end.
+     */
+    public void nodeManagers(int count) throws IOException {
+        cluster.start(0, count, Duration.ofMinutes(3));
+    }
+
+    /** Starts whichever daemon of the test YARN does not run (after {@link #kill}). */
+    public List<String> restartLostDaemons() throws IOException {
+        return cluster.start(0, 0, Duration.ofMinutes(3));
+    }
+
+    /** The daemon name of NodeManager {@code number} (from 1). */
+    public String nodeManager(int number) {
+        return cluster.nodeManagerDaemon(number);
+    }
+
+    /** The YARN node id of NodeManager {@code number} (from 1). */
+    public NodeId nodeId(int number) throws IOException {
+        return NodeId.newInstance("localhost", cluster.nodeManagerPort(number));
+    }
+
+    /** NodeManagers of the test YARN, numbered from 1. */
+    public int nodeManagerCount() {
+        return cluster.configuredNodeManagers();
+    }
+
+    /**
+     * Kills a daemon ({@code resourcemanager}, or a {@link #nodeManager} with every container
+     * process it runs, as a lost host takes them) with SIGKILL; returns the pids killed.
+     */
+    public List<Long> kill(String daemon) {
+        return cluster.kill(daemon);
+    }
+
+    /**
+     * Sets a node's resources as the ResourceManager counts them ({@code yarn rmadmin
+     * -updateNodeResource}): a node shrunk to what it runs gets no further container, which is how
+     * a test places containers on the other node.
+     */
+    public void updateNodeResource(NodeId node, int memoryMb, int vcores) throws Exception {
+        RMAdminCLI admin = new RMAdminCLI(yarnConfiguration());
+        int exit =
+                admin.run(
+                        new String[] {
+                            "-updateNodeResource",
+                            node.toString(),
+                            Integer.toString(memoryMb),
+                            Integer.toString(vcores)
+                        });
+        if (exit != 0) {
+            throw new IllegalStateException(
+                    "rmadmin -updateNodeResource " + node + " exited " + exit);
+        }
+    }
+
+    /** The node size every NodeManager of the test YARN offers. */
+    public static final int NODE_MEMORY_MB = 16384;
+
+    public static final int NODE_VCORES = 16;
 
     public java.nio.file.Path hadoopConfDir() {
         return cluster.hadoopConfDir();
@@ -202,8 +267,12 @@ public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
      * one-host YARN's processes, found by their container ids, are what tells.
      */
     public void awaitNothingLeftRunning(ApplicationId id, Duration timeout) {
-        String containers =
-                String.format("container_%d_%04d_", id.getClusterTimestamp(), id.getId());
+        // After a ResourceManager restart container ids carry its epoch: container_e01_<app>_...
+        java.util.regex.Pattern containers =
+                java.util.regex.Pattern.compile(
+                        String.format(
+                                "container_(e\\d+_)?%d_%04d_",
+                                id.getClusterTimestamp(), id.getId()));
         await("no process of " + id + "'s containers left running")
                 .atMost(timeout)
                 .pollInterval(Duration.ofMillis(250))
@@ -212,10 +281,12 @@ public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
                                 ProcessHandle.allProcesses()
                                         .filter(
                                                 p ->
-                                                        p.info()
-                                                                .commandLine()
-                                                                .orElse("")
-                                                                .contains(containers))
+                                                        containers
+                                                                .matcher(
+                                                                        p.info()
+                                                                                .commandLine()
+                                                                                .orElse(""))
+                                                                .find())
                                         .map(p -> p.pid() + " " + p.info().commandLine().get())
                                         .toList(),
                         List::isEmpty);

@@ -64,8 +64,27 @@ final class HadoopSiteFiles {
         p.put(LocalYarnSite.JOB_ARCHIVE_DIR, layout.jobArchiveDir().toUri().toString());
         p.put(LocalYarnSite.HISTORY_SERVER, "localhost:" + ports.historyServer());
         p.put("yarn.timeline-service.enabled", "false");
+        // A ResourceManager restart (an upgrade, a crash) must not end the applications: it
+        // recovers them from a state store that outlives its JVM, and work-preserving recovery
+        // keeps their containers running while the NodeManagers resync. NodeManager recovery
+        // (containers outliving their NodeManager's JVM) is not needed for that, and is off: a
+        // NodeManager of this YARN dies only together with its containers, as a lost host does.
+        p.put("yarn.resourcemanager.recovery.enabled", "true");
+        p.put("yarn.resourcemanager.work-preserving-recovery.enabled", "true");
+        p.put(
+                "yarn.resourcemanager.store.class",
+                "org.apache.hadoop.yarn.server.resourcemanager.recovery.FileSystemRMStateStore");
+        p.put(
+                "yarn.resourcemanager.fs.state-store.uri",
+                layout.resourceManagerState().toUri().toString());
+        // ApplicationMasters, NodeManagers and clients retry a ResourceManager that does not
+        // answer every 30 s by default: up to 30 s more after a restart before they are back.
+        p.put("yarn.resourcemanager.connect.retry-interval.ms", "1000");
+        // A lost host counts as lost after 10 min by default; its containers (an
+        // ApplicationMaster's too) are reported lost only then. 20 s here, still well above a
+        // NodeManager's 1 s heartbeat on a loaded 2-core machine.
+        p.put("yarn.nm.liveness-monitor.expiry-interval-ms", "20000");
         p.put("yarn.nodemanager.recovery.enabled", "false");
-        p.put("yarn.resourcemanager.recovery.enabled", "false");
         p.put(
                 "yarn.nodemanager.env-whitelist",
                 "JAVA_HOME,HADOOP_COMMON_HOME,HADOOP_HDFS_HOME,HADOOP_CONF_DIR,"

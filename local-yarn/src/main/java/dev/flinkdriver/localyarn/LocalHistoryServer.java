@@ -59,11 +59,16 @@ final class LocalHistoryServer {
                         "historyserver.web.tmpdir: " + layout.historyServerDir().resolve("web"),
                         ""));
         Files.writeString(layout.historyServerAddressFile(), "localhost:" + port);
+        return args();
+    }
+
+    /** The server's arguments, once {@link #configure} has written its configuration. */
+    List<String> args() {
         return List.of(
                 layout.jobArchiveDir().toString(),
-                view.toString(),
+                layout.historyServerDir().resolve("ended-applications").toString(),
                 "--configDir",
-                confDir.toString());
+                layout.historyServerDir().resolve("conf").toString());
     }
 
     /** {@code host:port}, the value of Flink's {@code historyserver.web.address} and port. */

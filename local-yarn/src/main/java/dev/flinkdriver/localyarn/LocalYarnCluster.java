@@ -2,6 +2,8 @@ package dev.flinkdriver.localyarn;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
+import org.apache.hadoop.yarn.api.records.NodeReport;
+import org.apache.hadoop.yarn.api.records.NodeState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.exceptions.YarnException;
@@ -11,14 +13,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * A real YARN on this machine: a ResourceManager and a NodeManager, each in its own JVM started
- * from Hadoop's own main classes, a ZooKeeper server for Flink's high availability in a third, and
- * Flink's HistoryServer over the driver applications' archives in a fourth.
+ * A real YARN on this machine: a ResourceManager and one or more NodeManagers ({@link
+ * LocalNodeManager}), each in its own JVM started from Hadoop's own main classes, a ZooKeeper
+ * server for Flink's high availability in a third, and Flink's HistoryServer over the driver
+ * applications' archives in a fourth.
  *
  * <p>Separate JVMs, not one MiniYARNCluster JVM: in one JVM Guice's static servlet filter lets the
  * NodeManager's web app take over the ResourceManager's port, so the RM web UI and its REST API
@@ -27,15 +33,11 @@ import java.util.Optional;
 public final class LocalYarnCluster {
 
     private static final String RM = "resourcemanager";
-    private static final String NM = "nodemanager";
     private static final String ZK = LocalZooKeeper.DAEMON;
 
     private static final String HS = LocalHistoryServer.DAEMON;
 
     private static final String KDC = LocalKerberos.KDC_DAEMON;
-
-    /** Length of the NodeManager's log when the latest start launched it. */
-    private long nodeManagerLogStart;
 
     private static final String HISTORY_SERVER_LOG4J = "log4j2-historyserver.properties";
 
@@ -47,6 +49,12 @@ public final class LocalYarnCluster {
 
     /** The KDC and Kerberos settings of a Kerberized local YARN; null for a plain one. */
     private final LocalKerberos kerberos;
+
+    /** Length of each NodeManager's log when the latest start launched it (Kerberos only). */
+    private final Map<String, Long> nodeManagerLogStart = new HashMap<>();
+
+    /** When each daemon's JVM of the latest start was launched, {@link System#nanoTime}. */
+    private final Map<String, Long> launchNanos = new HashMap<>();
 
     /** Seconds from launching ZooKeeper's JVM until it answered, of the latest start. */
     private double zookeeperStartSeconds = -1;
@@ -80,20 +88,102 @@ public final class LocalYarnCluster {
         return layout;
     }
 
+    /** Starts the local YARN with one NodeManager, or what of it does not run. */
+    public List<String> start(int preferredRmWebPort, Duration timeout) throws IOException {
+        return start(preferredRmWebPort, 0, timeout);
+    }
+
     /**
-     * Starts the four daemons and returns once the NodeManager has registered, ZooKeeper serves and
-     * the HistoryServer answers.
+     * Starts the daemons with {@code nodeManagers} NodeManagers (0: as many as before, 1 at the
+     * first start) and returns once every NodeManager has registered, ZooKeeper serves and the
+     * HistoryServer answers.
+     *
+     * <p>On a local YARN of which some daemon still runs, only the daemons that do not run are
+     * started, with the configuration, ports and state they had: a ResourceManager or NodeManager
+     * killed on purpose comes back as the same daemon (the ResourceManager recovers its
+     * applications from its state store). NodeManagers beyond {@code nodeManagers} are stopped.
+     *
+     * @return the daemons started
      */
-    public void start(int preferredRmWebPort, Duration timeout) throws IOException {
-        if (isRunning()) {
-            return;
+    public List<String> start(int preferredRmWebPort, int nodeManagers, Duration timeout)
+            throws IOException {
+        boolean fresh = daemonNames(configuredNodeManagers()).stream().noneMatch(this::isAlive);
+        int count = nodeManagers > 0 ? nodeManagers : fresh ? 1 : configuredNodeManagers();
+        if (kerberos != null && count > 1) {
+            // Its readiness check reads the one NodeManager's log (see nodeManagersRegistered).
+            throw new IOException("A Kerberized local YARN runs one NodeManager");
         }
-        stop();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        LocalYarnPorts ports = null;
+        if (fresh) {
+            stop(); // pid files of daemons that died
+            ports = configure(preferredRmWebPort, deadline);
+        }
+        for (int n = 1; n <= count; n++) {
+            LocalNodeManager nm = new LocalNodeManager(layout, n);
+            if (ports != null && n == 1) {
+                nm.configure(ports.firstNodeManager());
+            } else if (fresh || !nm.isConfigured()) {
+                nm.configure(LocalYarnPorts.freePorts(4));
+            }
+        }
+        stopNodeManagersAbove(count);
+        Files.writeString(layout.nodeManagerCountFile(), Integer.toString(count));
+
+        long launchedMillis = System.currentTimeMillis();
+        List<String> launched = new ArrayList<>();
+        for (String daemon : daemonNames(count)) {
+            if (!isAlive(daemon)) {
+                nodeManagerLogStart.put(daemon, logLength(daemon));
+                launch(daemon);
+                launched.add(daemon);
+            }
+        }
+
+        while (System.nanoTime() < deadline) {
+            for (String daemon : launched) {
+                if (!isAlive(daemon)) {
+                    if (fresh) {
+                        stop();
+                    }
+                    throw new IOException(
+                            "The local YARN "
+                                    + daemon
+                                    + " exited during start-up, see "
+                                    + layout.daemonLogs().resolve(daemon + ".log"));
+                }
+            }
+            if (launched.contains(ZK) && zookeeperStartSeconds < 0 && zookeeper.serves()) {
+                zookeeperStartSeconds = (System.nanoTime() - launchNanos.get(ZK)) / 1e9;
+            }
+            if (nodeManagersRegistered(count, launched, launchedMillis)
+                    && zookeeper.serves()
+                    && historyServer.serves()) {
+                return launched;
+            }
+            sleep(zookeeperStartSeconds < 0 && launched.contains(ZK) ? 50 : 250);
+        }
+        if (fresh) {
+            stop();
+        }
+        throw new IOException(
+                "The local YARN did not come up within "
+                        + timeout.toSeconds()
+                        + " s, see "
+                        + layout.daemonLogs());
+    }
+
+    /** Writes the configuration of a fresh local YARN, with new ports and no recovered state. */
+    private LocalYarnPorts configure(int preferredRmWebPort, long deadline) throws IOException {
         LocalYarnPorts ports = LocalYarnPorts.pickFree(preferredRmWebPort);
         Files.createDirectories(layout.confDir());
         Files.createDirectories(layout.daemonLogs());
         Files.createDirectories(layout.containerLogs());
-        long deadline = System.nanoTime() + timeout.toNanos();
+        // A fresh start is a new YARN: the applications of the one before are gone with their
+        // containers, and recovering them would only start them again.
+        deleteRecursively(layout.resourceManagerState());
+        deleteRecursively(layout.confDir());
+        Files.createDirectories(layout.confDir());
         Map<String, String> yarnSite = HadoopSiteFiles.yarnSite(layout, ports);
         Map<String, String> coreSite = HadoopSiteFiles.coreSite(layout);
         if (kerberos != null) {
@@ -109,73 +199,90 @@ public final class LocalYarnCluster {
         Files.writeString(layout.confDir().resolve("log4j2.properties"), daemonLog4j());
         Files.writeString(layout.confDir().resolve(HISTORY_SERVER_LOG4J), historyServerLog4j());
         Files.writeString(layout.webAddressFile(), "http://localhost:" + ports.rmWeb());
-
-        List<String> zookeeperArgs = zookeeper.configure(ports.zookeeper());
-        List<String> historyServerArgs = historyServer.configure(ports.historyServer());
-        nodeManagerLogStart = logLength(NM);
-
+        zookeeper.configure(ports.zookeeper());
+        historyServer.configure(ports.historyServer());
         zookeeperStartSeconds = -1;
-        long zookeeperLaunched = System.nanoTime();
-        launch(ZK, "-Xmx128m", LocalZooKeeper.MAIN_CLASS, zookeeperArgs);
-        launch(RM, "-Xmx384m", "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager");
-        launch(NM, "-Xmx384m", "org.apache.hadoop.yarn.server.nodemanager.NodeManager");
-        launch(
-                HS,
-                "-Xmx256m",
-                LocalHistoryServer.MAIN_CLASS,
-                historyServerArgs,
-                layout.flinkLibDir() + "/*");
-
-        boolean yarnUp = false;
-        while (System.nanoTime() < deadline) {
-            if (!isAlive(RM) || !isAlive(NM) || !isAlive(ZK) || !isAlive(HS) || !kdcAlive()) {
-                String which =
-                        !isAlive(RM)
-                                ? RM
-                                : !isAlive(NM) ? NM : !isAlive(ZK) ? ZK : !isAlive(HS) ? HS : KDC;
-                stop();
-                throw new IOException(
-                        "The local YARN "
-                                + which
-                                + " exited during start-up, see "
-                                + layout.daemonLogs().resolve(which + ".log"));
-            }
-            if (zookeeperStartSeconds < 0 && zookeeper.serves()) {
-                zookeeperStartSeconds = (System.nanoTime() - zookeeperLaunched) / 1e9;
-            }
-            yarnUp = yarnUp || nodeRegistered();
-            if (yarnUp && zookeeperStartSeconds >= 0 && historyServer.serves()) {
-                return;
-            }
-            sleep(zookeeperStartSeconds < 0 ? 50 : 250);
-        }
-        stop();
-        throw new IOException(
-                "The local YARN did not come up within "
-                        + timeout.toSeconds()
-                        + " s, see "
-                        + layout.daemonLogs());
+        return ports;
     }
 
     /**
-     * True when the daemons live, the ResourceManager reports a running node, ZooKeeper serves and
-     * the HistoryServer answers.
+     * True when the daemons live, the ResourceManager reports every NodeManager running, ZooKeeper
+     * serves and the HistoryServer answers.
      */
     public boolean isRunning() {
-        return isAlive(RM)
-                && isAlive(NM)
-                && isAlive(ZK)
-                && isAlive(HS)
+        int count = configuredNodeManagers();
+        return daemonNames(count).stream().allMatch(this::isAlive)
                 && kdcAlive()
-                && nodeRegistered()
+                && nodeManagersRegistered(count, List.of(), 0)
                 && zookeeper.serves()
                 && historyServer.serves();
     }
 
+    /**
+     * Each daemon of the local YARN and whether it runs ({@code running}, or {@code not running}),
+     * in start order; NodeManagers with their YARN node id.
+     */
+    public Map<String, String> daemonStates() {
+        Map<String, String> states = new LinkedHashMap<>();
+        if (kerberos != null) {
+            states.put(KDC, isAlive(KDC) ? "running" : "not running");
+        }
+        int count = configuredNodeManagers();
+        Set<Integer> registered = runningNodePorts().keySet();
+        String unregistered =
+                isAlive(RM) && !registered.isEmpty()
+                        ? " not registered in YARN"
+                        : " (the ResourceManager does not answer)";
+        for (String daemon : daemonNames(count)) {
+            String state = isAlive(daemon) ? "running" : "not running";
+            if (daemon.startsWith("nodemanager-")) {
+                int n = Integer.parseInt(daemon.substring("nodemanager-".length()));
+                try {
+                    int port = new LocalNodeManager(layout, n).port();
+                    state +=
+                            ", node localhost:"
+                                    + port
+                                    + (registered.contains(port)
+                                            ? " RUNNING in YARN"
+                                            : unregistered);
+                } catch (IOException | RuntimeException e) {
+                    state += ", not configured";
+                }
+            }
+            states.put(daemon, state);
+        }
+        return states;
+    }
+
     /** Stops the daemons and every container process they left, by PID. */
     public void stop() throws IOException {
+        List<String> daemons = new ArrayList<>(daemonNames(configuredNodeManagers()));
+        daemons.add(KDC);
+        // Pid files of NodeManagers beyond the configured count, and the one NodeManager of a local
+        // YARN started before NodeManagers were numbered.
+        try (var files = Files.list(layout.dir())) {
+            files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.startsWith("nodemanager") && f.endsWith(".pid"))
+                    .map(f -> f.substring(0, f.length() - ".pid".length()))
+                    .filter(d -> !daemons.contains(d))
+                    .forEach(daemons::add);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        }
+        stopDaemons(daemons);
+    }
+
+    private void stopNodeManagersAbove(int count) throws IOException {
+        List<String> extra = new ArrayList<>();
+        for (int n = count + 1; n <= Math.max(count, configuredNodeManagers()); n++) {
+            extra.add(new LocalNodeManager(layout, n).daemon());
+        }
+        stopDaemons(extra);
+    }
+
+    private void stopDaemons(List<String> daemons) throws IOException {
         List<ProcessHandle> all = new ArrayList<>();
-        for (String daemon : List.of(NM, RM, ZK, HS, KDC)) {
+        for (String daemon : daemons) {
             pid(daemon)
                     .flatMap(ProcessHandle::of)
                     .ifPresent(
@@ -196,11 +303,121 @@ public final class LocalYarnCluster {
                 h.destroyForcibly();
             }
         }
-        Files.deleteIfExists(layout.pidFile(RM));
-        Files.deleteIfExists(layout.pidFile(NM));
-        Files.deleteIfExists(layout.pidFile(ZK));
-        Files.deleteIfExists(layout.pidFile(HS));
-        Files.deleteIfExists(layout.pidFile(KDC));
+        for (String daemon : daemons) {
+            Files.deleteIfExists(layout.pidFile(daemon));
+        }
+    }
+
+    /**
+     * Kills a daemon with SIGKILL, and with a NodeManager every container process it runs, the way
+     * a lost host takes them: the containers are found as the NodeManager's descendants before it
+     * dies (afterwards they belong to init). Returns the pids killed, the daemon's first.
+     */
+    public List<Long> kill(String daemon) {
+        ProcessHandle process =
+                pid(daemon)
+                        .flatMap(ProcessHandle::of)
+                        .orElseThrow(() -> new IllegalStateException(daemon + " does not run"));
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(process);
+        process.descendants().forEach(all::add);
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : all) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (h.isAlive() && System.nanoTime() < deadline) {
+                sleep(20);
+            }
+        }
+        return all.stream().map(ProcessHandle::pid).toList();
+    }
+
+    /** The daemon names of a local YARN with {@code nodeManagers} NodeManagers, in start order. */
+    private List<String> daemonNames(int nodeManagers) {
+        List<String> names = new ArrayList<>(List.of(ZK, RM));
+        for (int n = 1; n <= nodeManagers; n++) {
+            names.add(new LocalNodeManager(layout, n).daemon());
+        }
+        names.add(HS);
+        return names;
+    }
+
+    /** The NodeManager count of the latest start, 1 when none was recorded. */
+    public int configuredNodeManagers() {
+        try {
+            return Integer.parseInt(Files.readString(layout.nodeManagerCountFile()).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /**
+     * The YARN node id port of NodeManager {@code number} (from 1): with {@code localhost}, how
+     * YARN names the node.
+     */
+    public int nodeManagerPort(int number) throws IOException {
+        return new LocalNodeManager(layout, number).port();
+    }
+
+    /** The daemon name of NodeManager {@code number} (from 1), for {@link #kill}. */
+    public String nodeManagerDaemon(int number) {
+        return new LocalNodeManager(layout, number).daemon();
+    }
+
+    private void launch(String daemon) throws IOException {
+        launchNanos.put(daemon, System.nanoTime());
+        if (daemon.equals(ZK)) {
+            launch(ZK, "-Xmx128m", LocalZooKeeper.MAIN_CLASS, zookeeper.args());
+        } else if (daemon.equals(RM)) {
+            launch(RM, "-Xmx384m", "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager");
+        } else if (daemon.equals(HS)) {
+            launch(
+                    HS,
+                    "-Xmx256m",
+                    LocalHistoryServer.MAIN_CLASS,
+                    historyServer.args(),
+                    layout.flinkLibDir() + "/*");
+        } else {
+            int n = Integer.parseInt(daemon.substring("nodemanager-".length()));
+            LocalNodeManager nm = new LocalNodeManager(layout, n);
+            // Its own yarn-site.xml first: Hadoop reads the first one on the class path.
+            launch(
+                    daemon,
+                    "-Xmx384m",
+                    LocalNodeManager.MAIN_CLASS,
+                    List.of(),
+                    nm.confDir()
+                            + ":"
+                            + layout.confDir()
+                            + ":"
+                            + layout.serverClasspathDir()
+                            + "/*");
+        }
+    }
+
+    /**
+     * True when the ResourceManager reports NodeManagers 1 to {@code count} RUNNING, those in
+     * {@code launched} with a health report after {@code launchedMillis}: a NodeManager killed a
+     * moment ago stays RUNNING in YARN until its liveness expires, and only a report of the new
+     * process tells that it is back.
+     */
+    private boolean nodeManagersRegistered(int count, List<String> launched, long launchedMillis) {
+        if (kerberos != null) {
+            return nodeRegisteredByLog(new LocalNodeManager(layout, 1).daemon());
+        }
+        Map<Integer, Long> running = runningNodePorts();
+        for (int n = 1; n <= count; n++) {
+            LocalNodeManager nm = new LocalNodeManager(layout, n);
+            try {
+                Long reported = running.get(nm.port());
+                if (reported == null
+                        || (launched.contains(nm.daemon()) && reported < launchedMillis)) {
+                    return false;
+                }
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Path hadoopConfDir() {
@@ -232,9 +449,15 @@ public final class LocalYarnCluster {
 
     private void launch(String daemon, String heap, String mainClass, List<String> args)
             throws IOException {
-        launch(daemon, heap, mainClass, args, layout.serverClasspathDir() + "/*");
+        launch(
+                daemon,
+                heap,
+                mainClass,
+                args,
+                layout.confDir() + ":" + layout.serverClasspathDir() + "/*");
     }
 
+    /** {@code classpath} with the site files' directories first. */
     private void launch(
             String daemon, String heap, String mainClass, List<String> args, String classpath)
             throws IOException {
@@ -258,7 +481,7 @@ public final class LocalYarnCluster {
         cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(layout.dir().resolve("tmp")));
         cmd.add("-Dproc_" + daemon);
         cmd.add("-cp");
-        cmd.add(layout.confDir() + ":" + classpath);
+        cmd.add(classpath);
         cmd.add(mainClass);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -299,14 +522,14 @@ public final class LocalYarnCluster {
      * only clients with Kerberos credentials, which this JVM (bin/local-yarn's, or a test's, shared
      * with other tests) should not need: there the NodeManager's log tells.
      */
-    private boolean nodeRegistered() {
-        if (kerberos == null) {
-            return activeNodes() > 0;
-        }
+    private boolean nodeRegisteredByLog(String nodeManager) {
         try {
-            String log = Files.readString(layout.daemonLogs().resolve(NM + ".log"));
+            String log = Files.readString(layout.daemonLogs().resolve(nodeManager + ".log"));
             int registered = log.lastIndexOf("Registered with ResourceManager");
-            return registered >= Math.max(nodeManagerLogStart, log.lastIndexOf("STARTUP_MSG:"));
+            return registered
+                    >= Math.max(
+                            nodeManagerLogStart.getOrDefault(nodeManager, 0L),
+                            log.lastIndexOf("STARTUP_MSG:"));
         } catch (IOException e) {
             return false;
         }
@@ -335,8 +558,11 @@ public final class LocalYarnCluster {
         }
     }
 
-    /** Running NodeManagers as the ResourceManager counts them, 0 while it does not answer. */
-    private int activeNodes() {
+    /**
+     * The ports of the nodes the ResourceManager reports RUNNING, each with its latest health
+     * report time; empty while it does not answer.
+     */
+    private Map<Integer, Long> runningNodePorts() {
         YarnConfiguration conf = new YarnConfiguration(new Configuration(false));
         conf.addResource(
                 new org.apache.hadoop.fs.Path(layout.confDir().resolve("yarn-site.xml").toUri()));
@@ -347,12 +573,27 @@ public final class LocalYarnCluster {
         conf.setInt(
                 CommonConfigurationKeysPublic.IPC_CLIENT_CONNECT_MAX_RETRIES_ON_SOCKET_TIMEOUTS_KEY,
                 0);
+        Map<Integer, Long> ports = new HashMap<>();
         try (YarnClient yarn = YarnClient.createYarnClient()) {
             yarn.init(conf);
             yarn.start();
-            return yarn.getYarnClusterMetrics().getNumNodeManagers();
+            for (NodeReport node : yarn.getNodeReports(NodeState.RUNNING)) {
+                ports.put(node.getNodeId().getPort(), node.getLastHealthReportTime());
+            }
         } catch (IOException | YarnException | RuntimeException e) {
-            return 0;
+            return Map.of();
+        }
+        return ports;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
@@ -371,7 +612,11 @@ public final class LocalYarnCluster {
                 "");
     }
 
-    /** A rolling log, so that errors on every refresh (each second here) cannot fill the disk. */
+    /**
+     * Flink's HistoryServer logs an error with a stack trace on every refresh (each second here)
+     * for each application that still runs: its archive directory has job archives but no
+     * application summary yet. A rolling log keeps that from filling the disk.
+     */
     private static String historyServerLog4j() {
         return String.join(
                 "\n",

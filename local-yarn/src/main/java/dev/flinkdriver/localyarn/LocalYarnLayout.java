@@ -57,6 +57,16 @@ public record LocalYarnLayout(
         return dir.resolve(daemon + ".pid");
     }
 
+    /** How many NodeManagers the local YARN runs: {@code start} brings back as many. */
+    Path nodeManagerCountFile() {
+        return dir.resolve("nodemanagers");
+    }
+
+    /** The ResourceManager's state store, which outlives its JVM (RM recovery). */
+    Path resourceManagerState() {
+        return dir.resolve("rm-state");
+    }
+
     Path webAddressFile() {
         return dir.resolve("rm-web-address");
     }

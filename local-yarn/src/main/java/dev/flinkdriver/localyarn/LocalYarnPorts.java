@@ -63,6 +63,31 @@ record LocalYarnPorts(
         }
     }
 
+    /** {@code count} free ports, all different: those of a NodeManager added later. */
+    static int[] freePorts(int count) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ports[i] = freePort(held);
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // nothing to do: the port is free either way once this JVM exits
+                }
+            }
+        }
+    }
+
+    /** The first NodeManager's: RPC, localizer, web, collector. */
+    int[] firstNodeManager() {
+        return new int[] {nm, localizer, nmWeb, collector};
+    }
+
     private static boolean isFree(int port) {
         if (port <= 0) {
             return false;

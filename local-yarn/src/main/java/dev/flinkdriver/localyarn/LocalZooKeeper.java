@@ -52,7 +52,12 @@ final class LocalZooKeeper {
                         "autopurge.purgeInterval=1",
                         ""));
         Files.writeString(layout.zookeeperQuorumFile(), "localhost:" + port);
-        return List.of(cfg.toString());
+        return args();
+    }
+
+    /** The server's arguments, once {@link #configure} has written its configuration. */
+    List<String> args() {
+        return List.of(layout.confDir().resolve("zoo.cfg").toString());
     }
 
     /** {@code host:port}, the value of Flink's {@code high-availability.zookeeper.quorum}. */

@@ -156,7 +156,9 @@ public final class FlinkDriverCli {
                 + TimeUtils.formatWithHighestUnit(config.get(DriverClientOptions.CONNECT_TIMEOUT))
                 + " ("
                 + (details > 0 ? m.substring(0, details) : m)
-                + "). Set HADOOP_CONF_DIR to your cluster's configuration, or start bin/local-yarn.";
+                + "). A ResourceManager that restarts answers again once it is back (running"
+                + " applications keep running meanwhile): try again then. Otherwise set"
+                + " HADOOP_CONF_DIR to your cluster's configuration, or start bin/local-yarn.";
     }
 
     /** Sets each {@code -Dkey=value} of {@code params} in {@code config}; returns the others. */

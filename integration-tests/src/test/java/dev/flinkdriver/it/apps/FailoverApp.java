@@ -23,7 +23,8 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * Four sequential jobs that leave a trace of every run, for tests that kill containers on the way.
+ * Four (or five) sequential jobs that leave a trace of every run, for tests that kill containers on
+ * the way.
  *
  * <p>{@code args[0]}: a directory every container of the one-host test YARN sees. {@code args[1]}:
  * where the test steps in:
@@ -38,7 +39,10 @@ import java.util.UUID;
  *       waits; a restarted main() runs {@code beta} first;
  *   <li>{@code kill-user-task}: job 1's first run writes {@code kill-task} (its TaskManager's pid)
  *       and waits to be killed; job 1 restarts by its own strategy;
- *   <li>{@code exit}: main() calls System.exit after job 1.
+ *   <li>{@code exit}: main() calls System.exit after job 1;
+ *   <li>{@code five-jobs}: five jobs, each with a restart strategy of its own (a lost host may take
+ *       any job's TaskManager); job 3's task writes {@code job-3-running} and waits for {@code
+ *       release}.
  * </ul>
  *
  * <p>Traces: {@code main-<attempt>} per main() run (attempts counted from 1), {@code
@@ -73,9 +77,13 @@ public final class FailoverApp {
         if (mode.equals("during-job-3")) {
             startDaemon(dir);
         }
-        for (int job = 1; job <= 4; job++) {
+        int jobs = mode.equals("five-jobs") ? 5 : 4;
+        if (mode.equals("five-jobs")) {
+            env.configure(restartStrategy());
+        }
+        for (int job = 1; job <= jobs; job++) {
             String options = "";
-            if (mode.equals("during-job-3") && job == 3) {
+            if ((mode.equals("during-job-3") || mode.equals("five-jobs")) && job == 3) {
                 options = "hold";
             } else if (mode.equals("kill-user-task") && job == 1) {
                 options = "kill-task";
@@ -100,13 +108,7 @@ public final class FailoverApp {
             throws Exception {
         if (options.equals("kill-task")) {
             // The user job's own strategy, independent of the driver's.
-            Configuration restart = new Configuration();
-            restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-            restart.set(
-                    RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
-                    Duration.ofSeconds(1));
-            env.configure(restart);
+            env.configure(restartStrategy());
         }
         env.fromData(job)
                 .map(new Recording(dir.toString(), job, options))
@@ -116,6 +118,15 @@ public final class FailoverApp {
         Files.writeString(
                 dir.resolve("results").resolve("main-" + attempt + "-job-" + job),
                 String.valueOf(stamp));
+    }
+
+    private static Configuration restartStrategy() {
+        Configuration restart = new Configuration();
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        restart.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        return restart;
     }
 
     /** An endless DAEMON job whose task run is recorded as job 0. */
