@@ -7,11 +7,12 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.clusterframework.ApplicationStatus;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.yarn.DefaultYarnNodeManagerClientFactory;
-import org.apache.flink.yarn.DefaultYarnResourceManagerClientFactory;
 import org.apache.flink.yarn.YarnResourceManagerDriver;
 import org.apache.flink.yarn.YarnWorkerNode;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
 import org.apache.flink.yarn.configuration.YarnResourceManagerDriverConfiguration;
+
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
 
 import javax.annotation.Nullable;
 
@@ -37,20 +38,33 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
     private final DriverDiagnostics diagnostics;
     private final DriverResources driverResources;
 
+    /**
+     * @param registration the ApplicationMaster's YARN registration, shared by the resource
+     *     managers of every leadership of this process
+     */
     DriverYarnResourceManagerDriver(
             Configuration flinkConfig,
             YarnResourceManagerDriverConfiguration configuration,
-            DriverDiagnostics diagnostics) {
+            DriverDiagnostics diagnostics,
+            AmRegistration registration) {
         super(
                 flinkConfig,
                 configuration,
                 (idleHeartbeatMillis, handler) ->
-                        DefaultYarnResourceManagerClientFactory.getInstance()
-                                .createResourceManagerClient(
-                                        containerRequestHeartbeatMillis(flinkConfig),
-                                        new ProgressReportingCallbackHandler(
-                                                handler, diagnostics::getProgress)),
-                DefaultYarnNodeManagerClientFactory.getInstance());
+                        registration.clientFor(
+                                containerRequestHeartbeatMillis(flinkConfig),
+                                new ProgressReportingCallbackHandler(
+                                        handler, diagnostics::getProgress)),
+                callbackHandler -> {
+                    NMClientAsync client =
+                            DefaultYarnNodeManagerClientFactory.getInstance()
+                                    .createNodeManagerClient(callbackHandler);
+                    // A resource manager that loses leadership stops its clients; the
+                    // TaskManagers run on for the next leader (see AmRegistration). YARN stops
+                    // every container when the application ends.
+                    client.getClient().cleanupRunningContainersOnStop(false);
+                    return client;
+                });
         this.diagnostics = diagnostics;
         this.driverResources = DriverResources.fromConfiguration(flinkConfig);
     }

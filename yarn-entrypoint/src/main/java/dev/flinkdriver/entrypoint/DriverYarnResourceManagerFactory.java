@@ -10,6 +10,7 @@ import org.apache.flink.runtime.resourcemanager.ResourceManagerRuntimeServicesCo
 import org.apache.flink.runtime.resourcemanager.active.ActiveResourceManagerFactory;
 import org.apache.flink.runtime.resourcemanager.active.ResourceManagerDriver;
 import org.apache.flink.util.ConfigurationException;
+import org.apache.flink.yarn.DefaultYarnResourceManagerClientFactory;
 import org.apache.flink.yarn.YarnWorkerNode;
 import org.apache.flink.yarn.configuration.YarnResourceManagerDriverConfiguration;
 import org.apache.flink.yarn.entrypoint.YarnWorkerResourceSpecFactory;
@@ -27,6 +28,14 @@ final class DriverYarnResourceManagerFactory extends ActiveResourceManagerFactor
     private final DriverDiagnostics diagnostics;
     private final CompletableFuture<String> restBaseUrl;
 
+    /** One per process: every leadership's resource manager shares it. */
+    private final AmRegistration registration =
+            new AmRegistration(
+                    (heartbeatIntervalMillis, callbacks) ->
+                            DefaultYarnResourceManagerClientFactory.getInstance()
+                                    .createResourceManagerClient(
+                                            heartbeatIntervalMillis, callbacks));
+
     DriverYarnResourceManagerFactory(
             DriverDiagnostics diagnostics, CompletableFuture<String> restBaseUrl) {
         this.diagnostics = diagnostics;
@@ -43,7 +52,8 @@ final class DriverYarnResourceManagerFactory extends ActiveResourceManagerFactor
                 configuration,
                 new YarnResourceManagerDriverConfiguration(
                         System.getenv(), rpcAddress, webInterfaceUrl),
-                diagnostics);
+                diagnostics,
+                registration);
     }
 
     /** The slot manager gets an allocation strategy that gives the driver its own TaskManager. */
@@ -63,7 +73,8 @@ final class DriverYarnResourceManagerFactory extends ActiveResourceManagerFactor
 
     @Override
     public boolean supportMultiLeaderSession() {
-        // As Flink's: YARN lets an AM register only once.
-        return false;
+        // YARN lets an AM register only once, so Flink's own YARN deployment ends a JobManager
+        // that lost leadership; AmRegistration lets the next leadership reuse the registration.
+        return true;
     }
 }
