@@ -83,6 +83,7 @@ class ZooKeeperLossIT {
         assertThat(files(dir, "collected")).hasSize(1);
         Path jobManagerLog = jobManagerLog(id);
         long granted = count(jobManagerLog, GRANTED);
+        List<Path> before = List.of(newest(dir, "counter-a"), newest(dir, "counter-b"));
 
         ProcessHandle zookeeper = TestYarn.get().zookeeperProcess();
         LostProcesses.kill(zookeeper);
@@ -101,18 +102,19 @@ class ZooKeeperLossIT {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> count(jobManagerLog, GRANTED) > granted);
         List<Path> resumed = new ArrayList<>();
-        for (String job : List.of("counter-a", "counter-b")) {
-            Path before = newest(dir, job);
+        for (int i = 0; i < 2; i++) {
+            String job = i == 0 ? "counter-a" : "counter-b";
+            Path lost = before.get(i);
             Path after =
                     await(job + " runs again")
                             .atMost(STEP_TIMEOUT)
                             .ignoreExceptions()
-                            .until(() -> newest(dir, job), p -> !p.equals(before) && hasCounts(p));
+                            .until(() -> newest(dir, job), p -> !p.equals(lost) && hasCounts(p));
             resumed.add(after);
             assertThat(firstCount(after))
                     .as("%s went on from its latest checkpoint instead of from zero", job)
                     .isGreaterThan(20L)
-                    .isLessThanOrEqualTo(lastCount(before) + 1);
+                    .isLessThanOrEqualTo(lastCount(lost) + 1);
         }
         for (Path counts : files(dir, "counts")) {
             for (String line : Files.readAllLines(counts)) {
@@ -138,7 +140,12 @@ class ZooKeeperLossIT {
         assertThat(report.getCurrentApplicationAttemptId().getAttemptId())
                 .as("no new YARN attempt: the same JobManager went on")
                 .isEqualTo(1);
-        assertThat(Files.readString(jobManagerLog)).contains(REVOKED);
+        assertThat(Files.readString(jobManagerLog))
+                .contains(REVOKED)
+                .as("the new leader's resource manager took the running TaskManagers over")
+                .containsPattern(
+                        "takes over the ApplicationMaster's YARN registration and its [1-9]\\d*"
+                                + " containers");
         List<String> collectIds = new ArrayList<>();
         for (JsonNode job : FlinkRest.get(trackingUrl, "/jobs/overview").get("jobs")) {
             if (job.get("name").asText().endsWith(": collected")) {

@@ -4,19 +4,30 @@ import dev.flinkdriver.dispatcher.DriverDiagnostics;
 import dev.flinkdriver.resources.DriverResourceManagers;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.clusterframework.types.ResourceID;
+import org.apache.flink.runtime.entrypoint.ClusterInformation;
+import org.apache.flink.runtime.heartbeat.HeartbeatServices;
+import org.apache.flink.runtime.metrics.groups.ResourceManagerMetricGroup;
 import org.apache.flink.runtime.resourcemanager.ResourceManager;
 import org.apache.flink.runtime.resourcemanager.ResourceManagerProcessContext;
+import org.apache.flink.runtime.resourcemanager.ResourceManagerRuntimeServices;
 import org.apache.flink.runtime.resourcemanager.ResourceManagerRuntimeServicesConfiguration;
 import org.apache.flink.runtime.resourcemanager.active.ActiveResourceManagerFactory;
 import org.apache.flink.runtime.resourcemanager.active.ResourceManagerDriver;
+import org.apache.flink.runtime.rpc.FatalErrorHandler;
+import org.apache.flink.runtime.rpc.RpcService;
+import org.apache.flink.runtime.security.token.DelegationTokenManager;
 import org.apache.flink.util.ConfigurationException;
 import org.apache.flink.yarn.DefaultYarnResourceManagerClientFactory;
 import org.apache.flink.yarn.YarnWorkerNode;
 import org.apache.flink.yarn.configuration.YarnResourceManagerDriverConfiguration;
 import org.apache.flink.yarn.entrypoint.YarnWorkerResourceSpecFactory;
 
+import javax.annotation.Nullable;
+
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Flink's YARN resource manager with {@link DriverYarnResourceManagerDriver}. Flink's {@code
@@ -54,6 +65,38 @@ final class DriverYarnResourceManagerFactory extends ActiveResourceManagerFactor
                         System.getenv(), rpcAddress, webInterfaceUrl),
                 diagnostics,
                 registration);
+    }
+
+    /** Flink's resource manager, keeping the containers of TaskManagers a lost leadership left. */
+    @Override
+    public ResourceManager<YarnWorkerNode> createResourceManager(
+            Configuration configuration,
+            ResourceID resourceId,
+            RpcService rpcService,
+            UUID leaderSessionId,
+            HeartbeatServices heartbeatServices,
+            DelegationTokenManager delegationTokenManager,
+            FatalErrorHandler fatalErrorHandler,
+            ClusterInformation clusterInformation,
+            @Nullable String webInterfaceUrl,
+            ResourceManagerMetricGroup resourceManagerMetricGroup,
+            ResourceManagerRuntimeServices resourceManagerRuntimeServices,
+            Executor ioExecutor)
+            throws Exception {
+        return new LeadershipAwareResourceManager(
+                createResourceManagerDriver(
+                        configuration, webInterfaceUrl, rpcService.getAddress()),
+                configuration,
+                rpcService,
+                leaderSessionId,
+                resourceId,
+                heartbeatServices,
+                delegationTokenManager,
+                fatalErrorHandler,
+                clusterInformation,
+                resourceManagerMetricGroup,
+                resourceManagerRuntimeServices,
+                ioExecutor);
     }
 
     /** The slot manager gets an allocation strategy that gives the driver its own TaskManager. */
