@@ -87,6 +87,11 @@ final class AmRegistration {
         this.clientFactory = clientFactory;
     }
 
+    /** Leaderships whose resource manager registered so far; the next one is this plus 1. */
+    synchronized int leaderships() {
+        return leaderships;
+    }
+
     /** The YARN client of one resource manager (one leadership): what Flink's factory returns. */
     synchronized AMRMClientAsync<ContainerRequest> clientFor(
             int heartbeatIntervalMillis, AMRMClientAsync.AbstractCallbackHandler handler) {

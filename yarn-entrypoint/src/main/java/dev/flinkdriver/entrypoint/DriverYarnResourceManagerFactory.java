@@ -1,5 +1,6 @@
 package dev.flinkdriver.entrypoint;
 
+import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.dispatcher.DriverDiagnostics;
 import dev.flinkdriver.resources.DriverResourceManagers;
 
@@ -103,6 +104,9 @@ final class DriverYarnResourceManagerFactory extends ActiveResourceManagerFactor
     @Override
     public ResourceManager<YarnWorkerNode> createResourceManager(
             ResourceManagerProcessContext context, UUID leaderSessionId) throws Exception {
+        // The slot manager keeps a taken-over driver TaskManager for the recovered driver job.
+        context.getRmConfig()
+                .set(DriverInternalOptions.JOBMANAGER_LEADERSHIP, registration.leaderships() + 1);
         return DriverResourceManagers.createResourceManager(this, context, leaderSessionId);
     }
 
