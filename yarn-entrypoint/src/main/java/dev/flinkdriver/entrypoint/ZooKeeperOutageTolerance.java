@@ -36,12 +36,18 @@ final class ZooKeeperOutageTolerance implements FatalErrorHandler {
         delegate.onFatalError(exception);
     }
 
-    /** ZooKeeper's own exceptions, matched by name: Flink ships them shaded. */
+    /**
+     * ZooKeeper's own exceptions and their subclasses (Curator's {@code
+     * CuratorConnectionLossException}), matched by name: Flink ships them shaded.
+     */
     static boolean isLostConnection(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
-            String name = t.getClass().getSimpleName();
-            if (name.equals("ConnectionLossException") || name.equals("SessionExpiredException")) {
-                return true;
+            for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+                String name = c.getSimpleName();
+                if (name.equals("ConnectionLossException")
+                        || name.equals("SessionExpiredException")) {
+                    return true;
+                }
             }
             if (t.getCause() == t) {
                 break;

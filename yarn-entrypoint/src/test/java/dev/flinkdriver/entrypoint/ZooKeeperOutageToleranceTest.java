@@ -13,7 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ZooKeeperOutageToleranceTest {
 
     /** Named as ZooKeeper's, which Flink ships shaded. */
-    static final class ConnectionLossException extends Exception {}
+    static class ConnectionLossException extends Exception {}
+
+    /** As Curator's, a subclass of ZooKeeper's. */
+    static final class CuratorConnectionLossException extends ConnectionLossException {}
 
     @Test
     void aLostConnectionIsLoggedAndEveryOtherErrorStaysFatal() {
@@ -22,6 +25,7 @@ class ZooKeeperOutageToleranceTest {
 
         tolerance.onFatalError(new ConnectionLossException());
         tolerance.onFatalError(new RuntimeException("wrapped", new ConnectionLossException()));
+        tolerance.onFatalError(new CuratorConnectionLossException());
         assertThat(fatal).isEmpty();
 
         IllegalStateException other = new IllegalStateException("broken");
