@@ -131,4 +131,14 @@ public final class DriverInternalOptions {
                                     + " for the first). Set by the ApplicationMaster; attempt n"
                                     + " means the application survived n - 1 JobManager"
                                     + " failovers.");
+
+    public static final ConfigOption<Integer> JOBMANAGER_LEADERSHIP =
+            ConfigOptions.key("driver.internal.jobmanager-leadership")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "Which leadership of its JobManager's process runs the driver job (1"
+                                    + " for the first). Set by the dispatcher on the driver job; a"
+                                    + " JobManager that lost its ZooKeeper session and regained"
+                                    + " leadership in the same process runs the next one.");
 }

@@ -157,10 +157,25 @@ public final class DriverJobMarkers {
             Configuration driverJobConfiguration,
             DispatcherEndpoint dispatcher,
             int jobManagerAttempt) {
+        markDriverJob(driverJobConfiguration, dispatcher, jobManagerAttempt, 1);
+    }
+
+    /**
+     * As {@link #markDriverJob(Configuration, DispatcherEndpoint, int)}, under the given leadership
+     * of the JobManager's process: a JobManager that regained leadership runs a new dispatcher with
+     * a new fencing token.
+     */
+    public static void markDriverJob(
+            Configuration driverJobConfiguration,
+            DispatcherEndpoint dispatcher,
+            int jobManagerAttempt,
+            int leadership) {
         checkNotNull(dispatcher);
         checkArgument(
                 jobManagerAttempt > 0, "JobManager attempts start at 1: %s", jobManagerAttempt);
+        checkArgument(leadership > 0, "Leaderships start at 1: %s", leadership);
         driverJobConfiguration.set(DriverInternalOptions.JOBMANAGER_ATTEMPT, jobManagerAttempt);
+        driverJobConfiguration.set(DriverInternalOptions.JOBMANAGER_LEADERSHIP, leadership);
         driverJobConfiguration.set(DriverInternalOptions.DISPATCHER_ADDRESS, dispatcher.address());
         driverJobConfiguration.set(
                 DriverInternalOptions.DISPATCHER_ID, dispatcher.id().toUUID().toString());
@@ -183,5 +198,10 @@ public final class DriverJobMarkers {
     /** The YARN attempt of the JobManager that runs the driver job, 1 for the first. */
     public static int jobManagerAttempt(Configuration driverJobConfiguration) {
         return driverJobConfiguration.get(DriverInternalOptions.JOBMANAGER_ATTEMPT);
+    }
+
+    /** The leadership of the JobManager's process that runs the driver job, 1 for the first. */
+    public static int jobManagerLeadership(Configuration driverJobConfiguration) {
+        return driverJobConfiguration.get(DriverInternalOptions.JOBMANAGER_LEADERSHIP);
     }
 }

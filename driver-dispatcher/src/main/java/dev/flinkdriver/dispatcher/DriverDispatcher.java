@@ -76,6 +76,9 @@ public class DriverDispatcher extends Dispatcher {
     /** The YARN application attempt of this JobManager, 1 for the first. */
     private final int jobManagerAttempt;
 
+    /** Which leadership of this JobManager's process this dispatcher runs, 1 for the first. */
+    private final int leadership;
+
     private final ApplicationSavepointOperation applicationSavepoints;
 
     private final FailureRequests failureRequests;
@@ -83,6 +86,7 @@ public class DriverDispatcher extends Dispatcher {
     /**
      * @param recovery the recovered jobs and results sorted for the driver application
      * @param jobManagerAttempt the YARN application attempt running this JobManager
+     * @param leadership the leadership of this JobManager's process, 1 for the first
      */
     DriverDispatcher(
             RpcService rpcService,
@@ -96,7 +100,8 @@ public class DriverDispatcher extends Dispatcher {
             DriverDiagnostics diagnostics,
             Duration timeout,
             DriverRecovery recovery,
-            int jobManagerAttempt)
+            int jobManagerAttempt,
+            int leadership)
             throws Exception {
         super(
                 rpcService,
@@ -117,6 +122,7 @@ public class DriverDispatcher extends Dispatcher {
         this.failureRequests = diagnostics.failureRequests();
         this.recovery = checkNotNull(recovery);
         this.jobManagerAttempt = jobManagerAttempt;
+        this.leadership = leadership;
         this.applicationSavepoints =
                 new ApplicationSavepointOperation(
                         driverApplicationId.toHexString(),
@@ -148,15 +154,17 @@ public class DriverDispatcher extends Dispatcher {
     }
 
     /**
-     * The one place that tells the driver job which dispatcher (and JobManager attempt) runs it:
-     * the driver submits main()'s jobs there, and a restarted main() derives the ids of the jobs
-     * that collect rows to it from the attempt ({@link dev.flinkdriver.api.DriverJobIds#ofRerun}).
+     * The one place that tells the driver job which dispatcher (JobManager attempt, leadership and
+     * fencing token) runs it: the driver submits main()'s jobs there, and a restarted main()
+     * derives the ids of the jobs that collect rows to it from the attempt and leadership ({@link
+     * dev.flinkdriver.api.DriverJobIds#ofRerun}).
      */
     private void markDriverJob(ExecutionPlan driverJob) {
         DriverJobMarkers.markDriverJob(
                 driverJob.getJobConfiguration(),
                 new DispatcherEndpoint(getAddress(), getFencingToken()),
-                jobManagerAttempt);
+                jobManagerAttempt,
+                leadership);
     }
 
     // ------------------------------------------------------------------------

@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
@@ -54,6 +55,13 @@ public class DriverDispatcherFactory implements DispatcherFactory {
     private final String applicationName;
 
     private final Class<? extends TaskInvokable> driverTask;
+
+    /**
+     * Dispatchers this JobManager's process created: one per leadership. A JobManager that loses
+     * its ZooKeeper session loses leadership, and a new dispatcher recovers the application when it
+     * regains it, in the same process and YARN attempt.
+     */
+    private final AtomicInteger leaderships = new AtomicInteger();
 
     /**
      * @param driverConfiguration the configuration main() runs with, including the {@link
@@ -115,11 +123,14 @@ public class DriverDispatcherFactory implements DispatcherFactory {
             PartialDispatcherServicesWithPersistenceComponents partialDispatcherServices)
             throws Exception {
         Configuration clusterConfiguration = partialDispatcherServices.getConfiguration();
+        int jobManagerAttempt = driverConfiguration.get(DriverInternalOptions.JOBMANAGER_ATTEMPT);
+        int leadership = leaderships.incrementAndGet();
         DriverRecovery recovery =
                 new DriverRecovery(
                         applicationId,
                         getDriverJobId(),
-                        driverConfiguration.get(DriverInternalOptions.JOBMANAGER_ATTEMPT),
+                        jobManagerAttempt,
+                        leadership,
                         recoveredJobs,
                         recoveredDirtyJobResults);
         DriverApplication driverApplication =
@@ -147,7 +158,8 @@ public class DriverDispatcherFactory implements DispatcherFactory {
                 diagnostics,
                 clusterConfiguration.get(RpcOptions.ASK_TIMEOUT_DURATION),
                 recovery,
-                driverConfiguration.get(DriverInternalOptions.JOBMANAGER_ATTEMPT));
+                jobManagerAttempt,
+                leadership);
     }
 
     /** Derived from the HA cluster id when high availability is on, else random. */

@@ -44,11 +44,20 @@ final class DriverRecovery {
     /** Driver attempts searched for the id of a job whose rows went to main(). */
     static final int MAX_DRIVER_ATTEMPT = 20;
 
+    /**
+     * Leaderships of one JobManager searched for the id of a job whose rows went to main(), beyond
+     * the present one. A rerun whose id is not found only loses its position: the next rerun at it
+     * runs as a new job, which it does anyway.
+     */
+    static final int MAX_LEADERSHIP = 5;
+
     private final ApplicationID applicationId;
 
     private final JobID driverJobId;
 
     private final int jobManagerAttempt;
+
+    private final int leadership;
 
     private final Map<JobID, ExecutionPlan> suspended = new LinkedHashMap<>();
 
@@ -58,11 +67,13 @@ final class DriverRecovery {
             ApplicationID applicationId,
             JobID driverJobId,
             int jobManagerAttempt,
+            int leadership,
             Collection<ExecutionPlan> recoveredJobs,
             Collection<JobResult> recoveredDirtyJobResults) {
         this.applicationId = applicationId;
         this.driverJobId = driverJobId;
         this.jobManagerAttempt = jobManagerAttempt;
+        this.leadership = leadership;
         for (ExecutionPlan plan : recoveredJobs) {
             if (plan.getApplicationId().map(applicationId::equals).orElse(false)) {
                 suspended.put(plan.getJobID(), plan);
@@ -76,7 +87,7 @@ final class DriverRecovery {
     }
 
     static DriverRecovery none(ApplicationID applicationId, JobID driverJobId) {
-        return new DriverRecovery(applicationId, driverJobId, 1, List.of(), List.of());
+        return new DriverRecovery(applicationId, driverJobId, 1, 1, List.of(), List.of());
     }
 
     /** Something of an earlier JobManager was recovered: this is a JobManager failover. */
@@ -145,9 +156,10 @@ final class DriverRecovery {
         List<ExecutionPlan> running = suspendedUserJobs();
         List<JobResult> endedJobResults = endedUserJobs();
         LOG.info(
-                "JobManager attempt {} recovers driver application {}: driver job {}, {} running"
-                        + " jobs, {} ended jobs.",
+                "JobManager attempt {} (leadership {}) recovers driver application {}: driver job"
+                        + " {}, {} running jobs, {} ended jobs.",
                 jobManagerAttempt,
+                leadership,
                 applicationId,
                 isDriverSuspended() ? "running" : driverResult().isPresent() ? "ended" : "missing",
                 running.size(),
@@ -214,6 +226,7 @@ final class DriverRecovery {
                 result.getJobId(),
                 MAX_POSITION,
                 jobManagerAttempt,
+                Math.max(leadership, MAX_LEADERSHIP),
                 MAX_DRIVER_ATTEMPT);
     }
 

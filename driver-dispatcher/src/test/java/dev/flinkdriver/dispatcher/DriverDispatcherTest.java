@@ -442,6 +442,50 @@ class DriverDispatcherTest {
     }
 
     @Test
+    void aJobManagerThatRegainedLeadershipRunsTheRestartedMainsCollectingJobUnderANewId()
+            throws Exception {
+        // The same JobManager (YARN attempt 1) lost its ZooKeeper session and leads again: its
+        // new dispatcher recovers what the first one ran.
+        JobGraph driverPlan = new JobGraph(DRIVER, APP, NAME);
+        DriverJobMarkers.markDriverJob(
+                driverPlan.getJobConfiguration(),
+                new DispatcherEndpoint(
+                        "pekko://flink/user/rpc/dispatcher_0", DispatcherId.generate()),
+                1,
+                1);
+        JobID firstCollect = DriverJobIds.ofRerun(APP, 1, 1, 1, 0);
+        JobResult collected =
+                new JobResult.Builder()
+                        .jobId(firstCollect)
+                        .applicationId(APP)
+                        .jobName(NAME + ": collect")
+                        .jobStatus(JobStatus.FINISHED)
+                        .netRuntime(1)
+                        .build();
+        haServices.getJobResultStore().createDirtyResultAsync(new JobResultEntry(collected)).get();
+
+        start(List.of(driverPlan), List.of(collected), 1, 2);
+
+        RunningJob driver = jobs.await(DRIVER);
+        assertThat(DriverJobMarkers.dispatcher(driver.plan.getJobConfiguration()))
+                .as("the recovered driver submits to the new leader, under its fencing token")
+                .contains(new DispatcherEndpoint(dispatcher.getAddress(), fencingToken()));
+        assertThat(DriverJobMarkers.jobManagerLeadership(driver.plan.getJobConfiguration()))
+                .isEqualTo(2);
+
+        // The restarted main() counts its driver attempts from 0 again: the leadership tells its
+        // collecting job from the first run's.
+        JobID secondCollect = DriverJobIds.ofRerun(APP, 1, 1, 2, 0);
+        assertThat(secondCollect).isNotEqualTo(firstCollect);
+        JobGraph rerun = new JobGraph(secondCollect, APP, NAME + ": collect");
+        DriverJobMarkers.markSubmittedJob(rerun.getJobConfiguration(), APP, 1, true);
+        gateway().submitJob(rerun, TIMEOUT).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(jobs.await(secondCollect)).as("the collecting job runs again").isNotNull();
+        assertThat(jobs.started).containsExactlyInAnyOrder(DRIVER, secondCollect);
+    }
+
+    @Test
     void aDriverThatHadFailedUnderTheLostJobManagerEndsTheApplicationFailed() throws Exception {
         JobGraph running = userJob(1, "load", LivingPriority.NORMAL);
         JobResult failedDriver =
@@ -600,6 +644,12 @@ class DriverDispatcherTest {
 
     private void start(List<ExecutionPlan> recoveredJobs, List<JobResult> dirty, int attempt)
             throws Exception {
+        start(recoveredJobs, dirty, attempt, 1);
+    }
+
+    private void start(
+            List<ExecutionPlan> recoveredJobs, List<JobResult> dirty, int attempt, int leadership)
+            throws Exception {
         Path jar = Files.write(temp.resolve("app.jar"), new byte[] {1, 2, 3});
         Configuration cluster = new Configuration();
         Configuration driverConfiguration = new Configuration();
@@ -641,8 +691,9 @@ class DriverDispatcherTest {
                         services,
                         diagnostics,
                         TIMEOUT,
-                        new DriverRecovery(APP, DRIVER, attempt, recoveredJobs, dirty),
-                        attempt);
+                        new DriverRecovery(APP, DRIVER, attempt, leadership, recoveredJobs, dirty),
+                        attempt,
+                        leadership);
         dispatcher.start();
     }
 

@@ -44,6 +44,7 @@ class DriverRecoveryTest {
                         app,
                         driver,
                         2,
+                        1,
                         List.of(driverPlan, job3, foreign),
                         List.of(job1, job2, foreignResult));
 
@@ -62,7 +63,7 @@ class DriverRecoveryTest {
     void anEndedDriverIsNotSubmittedAgain() {
         DriverRecovery recovery =
                 new DriverRecovery(
-                        app, driver, 2, List.of(), List.of(result(driver, app, "driver")));
+                        app, driver, 2, 1, List.of(), List.of(result(driver, app, "driver")));
         assertThat(recovery.isDriverSuspended()).isFalse();
         assertThat(recovery.driverResult()).isPresent();
         assertThat(recovery.hasDriverJob()).isTrue();
@@ -74,6 +75,30 @@ class DriverRecoveryTest {
         assertThat(DriverJobIds.positionOf(app, new JobID(), 100, 2, 3)).isEmpty();
         assertThat(DriverJobIds.positionOf(app, DriverJobIds.ofPosition(app, 42), 100, 2, 3))
                 .isEqualTo(OptionalInt.of(42));
+    }
+
+    @Test
+    void aRerunUnderARegainedLeadershipGetsAnIdOfItsOwnAndItsPositionIsFound() {
+        // The same JobManager lost its ZooKeeper session and leads again: driver attempts count
+        // from 0 again under its new dispatcher.
+        JobID firstLeadership = DriverJobIds.ofRerun(app, 2, 1, 1, 0);
+        JobID secondLeadership = DriverJobIds.ofRerun(app, 2, 1, 2, 0);
+        assertThat(secondLeadership).isNotEqualTo(firstLeadership);
+        assertThat(firstLeadership).isEqualTo(DriverJobIds.ofRerun(app, 2, 0));
+        assertThat(DriverJobIds.ofRerun(app, 2, 2, 1, 0))
+                .as("the first leadership's ids are JobManager failover's")
+                .isEqualTo(DriverJobIds.ofRerun(app, 2, 2, 0));
+
+        DriverRecovery recovery =
+                new DriverRecovery(
+                        app,
+                        driver,
+                        1,
+                        3,
+                        List.of(),
+                        List.of(result(secondLeadership, app, "app: job-2")));
+        assertThat(recovery.positionOf(recovery.endedUserJobs().get(0)))
+                .isEqualTo(OptionalInt.of(2));
     }
 
     @Test
@@ -99,7 +124,7 @@ class DriverRecoveryTest {
         DriverJobMarkers.markSubmittedJob(job3.getJobConfiguration(), app, 3, false);
         JobResult job1 = result(DriverJobIds.ofPosition(app, 1), app, "app: job-1");
         DriverRecovery recovery =
-                new DriverRecovery(app, driver, 2, List.of(job3, driverPlan), List.of(job1));
+                new DriverRecovery(app, driver, 2, 1, List.of(job3, driverPlan), List.of(job1));
         LivingPriorityTracker tracker = new LivingPriorityTracker(driver);
         DriverJobPositions positions = new DriverJobPositions();
 
@@ -131,7 +156,7 @@ class DriverRecoveryTest {
                         .netRuntime(1)
                         .build();
         DriverRecovery recovery =
-                new DriverRecovery(app, driver, 2, List.of(job2), List.of(failedDriver));
+                new DriverRecovery(app, driver, 2, 1, List.of(job2), List.of(failedDriver));
         LivingPriorityTracker tracker = new LivingPriorityTracker(driver);
 
         assertThat(recovery.replayInto(tracker, new DriverJobPositions())).containsExactly(job2);

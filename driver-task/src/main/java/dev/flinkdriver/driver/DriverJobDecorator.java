@@ -43,6 +43,8 @@ public final class DriverJobDecorator {
 
     private final int jobManagerAttempt;
 
+    private final int leadership;
+
     private final int driverAttempt;
 
     private final DriverJobRestore restore;
@@ -53,30 +55,39 @@ public final class DriverJobDecorator {
     /**
      * @param jobManagerAttempt the YARN attempt of the JobManager the driver job runs under, 1 for
      *     the first
-     * @param driverAttempt the driver task's attempt number under that JobManager, 0 before any
-     *     restart
+     * @param driverAttempt the driver task's attempt number under that JobManager's leadership, 0
+     *     before any restart
      */
     public DriverJobDecorator(
             String namePrefix,
             ApplicationID applicationId,
             int jobManagerAttempt,
             int driverAttempt) {
-        this(namePrefix, applicationId, jobManagerAttempt, driverAttempt, DriverJobRestore.none());
+        this(
+                namePrefix,
+                applicationId,
+                jobManagerAttempt,
+                1,
+                driverAttempt,
+                DriverJobRestore.none());
     }
 
     /**
+     * @param leadership the leadership of that JobManager's process, 1 for the first
      * @param restore which savepoint each job restores from
      */
     DriverJobDecorator(
             String namePrefix,
             ApplicationID applicationId,
             int jobManagerAttempt,
+            int leadership,
             int driverAttempt,
             DriverJobRestore restore) {
         this.restore = checkNotNull(restore);
         this.namePrefix = checkNotNull(namePrefix);
         this.applicationId = checkNotNull(applicationId);
         this.jobManagerAttempt = jobManagerAttempt;
+        this.leadership = leadership;
         this.driverAttempt = driverAttempt;
     }
 
@@ -115,7 +126,11 @@ public final class DriverJobDecorator {
         streamGraph.setJobId(
                 collectsToDriver
                         ? DriverJobIds.ofRerun(
-                                applicationId, position, jobManagerAttempt, driverAttempt)
+                                applicationId,
+                                position,
+                                jobManagerAttempt,
+                                leadership,
+                                driverAttempt)
                         : DriverJobIds.ofPosition(applicationId, position));
         // The dispatcher takes an RPC submission into this application; the REST handler drops
         // it, and the marker below is what the driver dispatcher then recognises.

@@ -135,6 +135,7 @@ public final class DriverProgramRunner {
                         applicationId,
                         // Set on the driver job by the JobManager that submitted or recovered it.
                         DriverJobMarkers.jobManagerAttempt(driverJobConfiguration),
+                        DriverJobMarkers.jobManagerLeadership(driverJobConfiguration),
                         driverAttempt,
                         DriverJobRestore.of(configuration, driverJobConfiguration));
 

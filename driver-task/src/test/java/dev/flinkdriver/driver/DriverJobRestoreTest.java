@@ -132,7 +132,7 @@ class DriverJobRestoreTest {
 
     private DriverJobDecorator decorator() throws Exception {
         return new DriverJobDecorator(
-                "app: ", applicationId, 1, 0, DriverJobRestore.of(program, driverJob));
+                "app: ", applicationId, 1, 1, 0, DriverJobRestore.of(program, driverJob));
     }
 
     /**

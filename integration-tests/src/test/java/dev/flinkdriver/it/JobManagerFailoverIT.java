@@ -5,6 +5,8 @@ import dev.flinkdriver.it.apps.CheckpointedCountersApp;
 import dev.flinkdriver.it.apps.FailoverApp;
 
 import org.apache.flink.runtime.resourcemanager.slotmanager.DriverAwareResourceAllocationStrategy;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -79,6 +81,43 @@ class JobManagerFailoverIT {
                 (Files.getLastModifiedTime(dir.resolve("results/main-2-job-3")).toMillis()
                                 - killedAt)
                         / 1000.0);
+        assertCompleteHistory(id, 5);
+    }
+
+    /**
+     * After the end, {@code status} and Flink's HistoryServer list every job of the application
+     * exactly once, also those that ended under the lost JobManager.
+     */
+    private static void assertCompleteHistory(ApplicationId id, int jobs) throws Exception {
+        FlinkDriverCommand.Result status =
+                FlinkDriverCommand.run("status", id.toString(), "--output", "json");
+        assertThat(status.exitCode()).as(status.stderr()).isZero();
+        JsonNode json = new ObjectMapper().readTree(status.stdout());
+        List<String> ids = json.get("jobs").findValuesAsText("id");
+        List<String> names = json.get("jobs").findValuesAsText("name");
+        assertThat(ids).as(status.stdout()).hasSize(jobs).doesNotHaveDuplicates();
+        assertThat(names).as(status.stdout()).doesNotHaveDuplicates();
+        assertThat(names)
+                .as("the jobs that ended under the first JobManager too")
+                .anyMatch(n -> n.endsWith(": job-1"))
+                .anyMatch(n -> n.endsWith(": job-2"));
+        assertThat(json.get("jobs").findValuesAsText("state")).containsOnly("FINISHED");
+        String historyServer = TestYarn.get().historyServerWebAddress();
+        await("the HistoryServer lists the application's jobs")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () -> {
+                            List<String> listed =
+                                    FlinkRest.get(historyServer, "/jobs/overview")
+                                            .get("jobs")
+                                            .findValuesAsText("jid");
+                            for (String job : ids) {
+                                assertThat(listed.stream().filter(job::equals).count())
+                                        .as("the HistoryServer lists %s once", job)
+                                        .isEqualTo(1L);
+                            }
+                        });
     }
 
     @Test

@@ -205,6 +205,16 @@ public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
         return cluster.zookeeperQuorum();
     }
 
+    /** The ZooKeeper server's JVM, for a test that loses it (SIGKILL). */
+    public ProcessHandle zookeeperProcess() {
+        return cluster.zookeeperProcess().orElseThrow();
+    }
+
+    /** Starts the ZooKeeper server again on its port and data; returns once it serves. */
+    public void startZooKeeper() throws IOException {
+        cluster.startZooKeeper(Duration.ofMinutes(2));
+    }
+
     public java.nio.file.Path containerLogs() {
         return cluster.layout().containerLogs();
     }

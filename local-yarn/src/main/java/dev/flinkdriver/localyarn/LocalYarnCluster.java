@@ -420,6 +420,34 @@ public final class LocalYarnCluster {
         return true;
     }
 
+    /**
+     * Starts the ZooKeeper server again on its port and data directory, e.g. after a test killed it
+     * ({@link #zookeeperProcess}), and returns once it serves. Sessions it had are restored from
+     * its data directory and expire unless their clients come back in time, as on a real ensemble.
+     */
+    public void startZooKeeper(Duration timeout) throws IOException {
+        if (isAlive(ZK)) {
+            return;
+        }
+        launch(ZK, "-Xmx128m", LocalZooKeeper.MAIN_CLASS, zookeeper.configuredArguments());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!zookeeper.serves()) {
+            if (!isAlive(ZK) || System.nanoTime() > deadline) {
+                throw new IOException(
+                        "The local YARN's ZooKeeper did not serve again within "
+                                + timeout.toSeconds()
+                                + " s, see "
+                                + layout.daemonLogs().resolve(ZK + ".log"));
+            }
+            sleep(50);
+        }
+    }
+
+    /** The ZooKeeper server's JVM, while it runs. */
+    public Optional<ProcessHandle> zookeeperProcess() {
+        return pid(ZK).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+    }
+
     public Path hadoopConfDir() {
         return layout.confDir();
     }

@@ -60,6 +60,13 @@ final class LocalZooKeeper {
         return List.of(layout.confDir().resolve("zoo.cfg").toString());
     }
 
+    /**
+     * The arguments of a server started again with the {@code zoo.cfg} {@link #configure} wrote.
+     */
+    List<String> configuredArguments() {
+        return List.of(layout.confDir().resolve("zoo.cfg").toString());
+    }
+
     /** {@code host:port}, the value of Flink's {@code high-availability.zookeeper.quorum}. */
     String quorum() throws IOException {
         return Files.readString(layout.zookeeperQuorumFile()).trim();

@@ -122,7 +122,8 @@ public final class DriverResourceManagers {
                         driverIdleTimeout,
                         startupGrace(
                                 slotManagerConfiguration.getTaskManagerTimeout(),
-                                configuration.get(DriverInternalOptions.JOBMANAGER_ATTEMPT))));
+                                configuration.get(DriverInternalOptions.JOBMANAGER_ATTEMPT),
+                                configuration.get(DriverInternalOptions.JOBMANAGER_LEADERSHIP))));
     }
 
     /**
@@ -143,10 +144,18 @@ public final class DriverResourceManagers {
      * Only a JobManager after a failover can find a driver TaskManager kept from the lost attempt,
      * idle until the recovered driver asks for it: it keeps idle driver TaskManagers for Flink's
      * TaskManager timeout after it started. A first attempt has none to wait for, and a short
-     * main() must not keep its TaskManager for that long.
+     * main() must not keep its TaskManager for that long. The same holds for the resource manager
+     * of a JobManager that regained leadership after a ZooKeeper loss: it takes the driver's
+     * TaskManager over before the recovered driver job asks for it.
      */
+    static Duration startupGrace(
+            Duration taskManagerTimeout, int jobManagerAttempt, int leadership) {
+        return jobManagerAttempt > 1 || leadership > 1 ? taskManagerTimeout : Duration.ZERO;
+    }
+
+    /** {@link #startupGrace(Duration, int, int)} of a JobManager's first leadership. */
     static Duration startupGrace(Duration taskManagerTimeout, int jobManagerAttempt) {
-        return jobManagerAttempt > 1 ? taskManagerTimeout : Duration.ZERO;
+        return startupGrace(taskManagerTimeout, jobManagerAttempt, 1);
     }
 
     /**

@@ -31,10 +31,11 @@ class DriverResourceManagersTest {
                 .isEqualTo(Duration.ofMillis(periodMs));
     }
 
-    @ParameterizedTest(name = "JobManager attempt {0} -> {1} ms")
-    @CsvSource({"1, 0", "2, 30000", "3, 30000"})
-    void keepsIdleDriverTaskManagersAtStartOnlyAfterAFailover(int attempt, long graceMs) {
-        assertThat(DriverResourceManagers.startupGrace(Duration.ofSeconds(30), attempt))
+    @ParameterizedTest(name = "JobManager attempt {0}, leadership {1} -> {2} ms")
+    @CsvSource({"1, 1, 0", "2, 1, 30000", "3, 1, 30000", "1, 2, 30000"})
+    void keepsIdleDriverTaskManagersAtStartOnlyAfterAFailoverOrARegainedLeadership(
+            int attempt, int leadership, long graceMs) {
+        assertThat(DriverResourceManagers.startupGrace(Duration.ofSeconds(30), attempt, leadership))
                 .isEqualTo(Duration.ofMillis(graceMs));
     }
 

@@ -58,39 +58,51 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
     private boolean containerWaitFailed;
     private volatile boolean terminated;
 
+    /**
+     * @param registration the ApplicationMaster's YARN registration, shared by the resource
+     *     managers of every leadership of this process
+     * @param client the YARN client behind {@code registration}, once it exists: the queue YARN
+     *     placed the application in, and what it has left, for a full queue's diagnostics
+     */
     DriverYarnResourceManagerDriver(
             Configuration flinkConfig,
             YarnResourceManagerDriverConfiguration configuration,
-            DriverDiagnostics diagnostics) {
+            DriverDiagnostics diagnostics,
+            AmRegistration registration,
+            AtomicReference<QueueRecordingClient> client) {
         this(
                 flinkConfig,
                 configuration,
                 diagnostics,
-                DriverResources.fromConfiguration(flinkConfig),
-                new AtomicReference<>());
+                registration,
+                client,
+                DriverResources.fromConfiguration(flinkConfig));
     }
 
     private DriverYarnResourceManagerDriver(
             Configuration flinkConfig,
             YarnResourceManagerDriverConfiguration configuration,
             DriverDiagnostics diagnostics,
-            DriverResources driverResources,
-            AtomicReference<QueueRecordingClient> client) {
+            AmRegistration registration,
+            AtomicReference<QueueRecordingClient> client,
+            DriverResources driverResources) {
         super(
                 flinkConfig,
                 configuration,
-                (idleHeartbeatMillis, handler) -> {
-                    client.set(
-                            new QueueRecordingClient(
-                                    new LiveProgressAmrmClient(diagnostics::getProgress),
-                                    containerRequestHeartbeatMillis(flinkConfig),
-                                    handler));
-                    return client.get();
-                },
-                callbackHandler ->
-                        new DriverNodeManagerClient(
-                                callbackHandler,
-                                new DriverTaskManagerLaunch(flinkConfig, driverResources)));
+                (idleHeartbeatMillis, handler) ->
+                        registration.clientFor(
+                                containerRequestHeartbeatMillis(flinkConfig), handler),
+                callbackHandler -> {
+                    DriverNodeManagerClient nodeManagers =
+                            new DriverNodeManagerClient(
+                                    callbackHandler,
+                                    new DriverTaskManagerLaunch(flinkConfig, driverResources));
+                    // A resource manager that loses leadership stops its clients; the
+                    // TaskManagers run on for the next leader (see AmRegistration). YARN stops
+                    // every container when the application ends.
+                    nodeManagers.getClient().cleanupRunningContainersOnStop(false);
+                    return nodeManagers;
+                });
         this.diagnostics = diagnostics;
         this.driverResources = driverResources;
         this.client = client;

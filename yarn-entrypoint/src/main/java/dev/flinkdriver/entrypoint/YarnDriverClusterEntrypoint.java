@@ -19,7 +19,11 @@ import org.apache.flink.runtime.entrypoint.DynamicParametersConfigurationParserF
 import org.apache.flink.runtime.entrypoint.SessionClusterEntrypoint;
 import org.apache.flink.runtime.entrypoint.component.DefaultDispatcherResourceManagerComponentFactory;
 import org.apache.flink.runtime.entrypoint.component.DispatcherResourceManagerComponentFactory;
+import org.apache.flink.runtime.highavailability.HighAvailabilityServices;
+import org.apache.flink.runtime.highavailability.HighAvailabilityServicesUtils;
 import org.apache.flink.runtime.rest.SessionRestEndpointFactory;
+import org.apache.flink.runtime.rpc.AddressResolution;
+import org.apache.flink.runtime.rpc.RpcSystemUtils;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.runtime.util.JvmShutdownSafeguard;
 import org.apache.flink.runtime.util.SignalHandler;
@@ -33,6 +37,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The ApplicationMaster of a driver application: Flink's REST endpoint and web UI, Flink's YARN
@@ -71,6 +76,19 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
                                 DriverInvokable.class)),
                 new DriverYarnResourceManagerFactory(diagnostics, restBaseUrl),
                 SessionRestEndpointFactory.INSTANCE);
+    }
+
+    /** A ZooKeeper outage costs leadership, not the JobManager's process. */
+    @Override
+    protected HighAvailabilityServices createHaServices(
+            Configuration configuration, Executor executor, RpcSystemUtils rpcSystemUtils)
+            throws Exception {
+        return HighAvailabilityServicesUtils.createHighAvailabilityServices(
+                configuration,
+                executor,
+                AddressResolution.NO_ADDRESS_RESOLUTION,
+                rpcSystemUtils,
+                new ZooKeeperOutageTolerance(this));
     }
 
     /** The client names the shipped jars relative to the container's working directory. */
