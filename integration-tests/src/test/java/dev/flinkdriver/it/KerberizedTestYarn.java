@@ -64,6 +64,16 @@ public final class KerberizedTestYarn implements BeforeAllCallback, AfterAllCall
         return get().layout().containerLogs();
     }
 
+    /** The NodeManager's {@code yarn.nodemanager.local-dirs}: the containers' working dirs. */
+    static Path nodeManagerLocalDir() {
+        return get().layout().dir().resolve("nm-local");
+    }
+
+    /** The quorum of its ZooKeeper, which accepts SASL (Kerberos) clients. */
+    static String zookeeperQuorum() throws IOException {
+        return get().zookeeperQuorum();
+    }
+
     private static LocalYarnCluster get() {
         if (cluster == null) {
             throw new IllegalStateException("Use @ExtendWith(KerberizedTestYarn.class)");

@@ -1,10 +1,14 @@
 package dev.flinkdriver.it;
 
+import dev.flinkdriver.it.apps.FailoverApp;
 import dev.flinkdriver.it.apps.SlowJobApp;
 import dev.flinkdriver.it.apps.StepsApp;
 
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.security.Credentials;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,6 +25,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -31,7 +37,9 @@ import static org.awaitility.Awaitility.await;
  * flink-driver on a Kerberized YARN (KDC, Kerberos RPC, SPNEGO, application ACLs): alice submits
  * with her keytab, the cluster logs in from the shipped keytab, a client without credentials is
  * refused before anything reaches YARN, and bob may see and cancel alice's application only as her
- * ACLs allow. Two applications, submitted at the start, serve every case.
+ * ACLs allow, only the ApplicationMaster's container holds the AMRMToken, and HA runs on the
+ * SASL-secured ZooKeeper. Two applications, submitted at the start, serve every case but HA's,
+ * which loses its own ApplicationMaster.
  */
 @ExtendWith(KerberizedTestYarn.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -39,6 +47,9 @@ import static org.awaitility.Awaitility.await;
 class SecuredYarnIT {
 
     private static final Duration APP_TIMEOUT = Duration.ofMinutes(4);
+
+    /** The kind of the AMRMToken ({@code AMRMTokenIdentifier.KIND_NAME}). */
+    private static final String AM_RM_TOKEN = "YARN_AM_RM_TOKEN";
 
     /** No ticket cache: only what a test passes logs in. */
     private static final Map<String, String> NO_TICKET_CACHE =
@@ -135,8 +146,39 @@ class SecuredYarnIT {
                 .contains("Successfully logged into KDC");
     }
 
+    /**
+     * Only the ApplicationMaster talks to the ResourceManager's scheduler: the NodeManager hands
+     * the AMRMToken to its container and to no TaskManager's, the driver's included. Read from the
+     * {@code container_tokens} in the containers' working dirs while they run (the NodeManager
+     * deletes it when a container ends): alice's slow application, whose job holds a user
+     * TaskManager.
+     */
     @Test
     @Order(4)
+    void theAmRmTokenIsInTheApplicationMastersContainerOnly() {
+        String am = "container_" + slow.substring("application_".length()) + "_01_000001";
+        Map<String, List<String>> kinds =
+                await("the AM, the driver's and a user TaskManager of " + slow)
+                        .atMost(APP_TIMEOUT)
+                        .pollInterval(Duration.ofSeconds(1))
+                        .ignoreExceptions()
+                        .until(
+                                () -> containerTokenKinds(slow),
+                                k -> k.containsKey(am) && k.size() >= 3);
+        System.err.println("SecuredYarnIT: token kinds by container of " + slow + ": " + kinds);
+        assertThat(kinds.get(am)).as("the AM's tokens").contains(AM_RM_TOKEN);
+        kinds.forEach(
+                (container, tokens) -> {
+                    if (!container.equals(am)) {
+                        assertThat(tokens)
+                                .as("the tokens of %s", container)
+                                .doesNotContain(AM_RM_TOKEN);
+                    }
+                });
+    }
+
+    @Test
+    @Order(5)
     void bobCancelsWithTheModifyAcl() throws Exception {
         awaitState(slow, "RUNNING");
         FlinkDriverCommand.Result cancel = cli(as("bob"), "cancel", slow);
@@ -144,6 +186,78 @@ class SecuredYarnIT {
         assertThat(cancel.stdout()).contains(slow + ": KILLED KILLED");
         FlinkDriverCommand.Result status = cli(as("alice"), "status", slow);
         assertThat(status.stdout()).contains("Final status: KILLED");
+    }
+
+    /**
+     * HA on the SASL-secured ZooKeeper: the JobManager logs in to ZooKeeper as alice (JAAS context
+     * Client from the shipped keytab), its nodes are hers alone (ACL creator), a lost
+     * ApplicationMaster's successor recovers the finished jobs from them, and the attempt that
+     * closes the application removes them.
+     */
+    @Test
+    @Order(6)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
+    void haOnTheSecuredZooKeeperSurvivesALostApplicationMaster() throws Exception {
+        Path dir = FailoverTraces.newDir("secured-jm-failover");
+        String id =
+                submit(
+                        "-yD",
+                        "high-availability.type=zookeeper",
+                        "-yD",
+                        "high-availability.zookeeper.quorum="
+                                + KerberizedTestYarn.zookeeperQuorum(),
+                        "-yD",
+                        "high-availability.zookeeper.client.acl=creator",
+                        "-yD",
+                        "security.kerberos.login.contexts=Client",
+                        "-yD",
+                        "yarn.application-attempts=2",
+                        TestJars.jarOf(FailoverApp.class).toString(),
+                        dir.toString(),
+                        "after-job-2");
+        await("main() after job 2")
+                .atMost(APP_TIMEOUT)
+                .until(() -> Files.exists(dir.resolve("kill-driver")));
+        awaitStoredJobResults(id, 2);
+        String node = "/flink/" + id;
+        try (ZooKeeperProbe zk = new ZooKeeperProbe(KerberizedTestYarn.zookeeperQuorum())) {
+            assertThat(zk.exists(node)).as("the application's HA node %s", node).isTrue();
+            assertThat(zk.readableWithoutLogin(node))
+                    .as("%s is readable by its creator only (ACL creator)", node)
+                    .isFalse();
+
+            String amContainer =
+                    "container_" + id.substring("application_".length()) + "_01_000001";
+            ProcessHandle am =
+                    await("the ApplicationMaster's JVM")
+                            .atMost(Duration.ofMinutes(1))
+                            .until(() -> process(amContainer), Optional::isPresent)
+                            .orElseThrow();
+            LostProcesses.kill(am);
+
+            FlinkDriverCommand.Result end = cli(as("alice"), "status", "--wait", id);
+            assertThat(end.exitCode()).as(end.stdout() + end.stderr()).isZero();
+            assertThat(end.stdout())
+                    .contains("Final status: SUCCEEDED")
+                    .contains("4 jobs finished, 0 failed, 0 cancelled")
+                    .contains("JobManager lost 1 time");
+            assertThat(FailoverTraces.taskRuns(dir))
+                    .as("jobs 1-2 ran once, 3-4 once in the second attempt")
+                    .isEqualTo(Map.of(1, 1L, 2, 1L, 3, 1L, 4, 1L));
+            String secondJobManager =
+                    Files.readString(
+                            KerberizedTestYarn.containerLogs()
+                                    .resolve(id)
+                                    .resolve(amContainer.replace("_01_000001", "_02_000001"))
+                                    .resolve("jobmanager.log"));
+            assertThat(secondJobManager)
+                    .as("the second attempt's JobManager logged in to ZooKeeper with Kerberos")
+                    .contains("Enforcing creator for ZK connections")
+                    .contains("Client will use GSSAPI as SASL mechanism");
+            await("the closing attempt removes " + node)
+                    .atMost(Duration.ofMinutes(1))
+                    .until(() -> !zk.exists(node));
+        }
     }
 
     private static String submit(String... args) throws IOException, InterruptedException {
@@ -201,6 +315,69 @@ class SecuredYarnIT {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /** The kinds of the tokens in each container's {@code container_tokens}, by container id. */
+    private static Map<String, List<String>> containerTokenKinds(String id) throws IOException {
+        Map<String, List<String>> kinds = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(KerberizedTestYarn.nodeManagerLocalDir())) {
+            for (Path file :
+                    files.filter(p -> p.getFileName().toString().equals("container_tokens"))
+                            .filter(
+                                    p ->
+                                            p.getParent()
+                                                    .getParent()
+                                                    .endsWith(Path.of("appcache", id)))
+                            .toList()) {
+                Credentials credentials =
+                        Credentials.readTokenStorageFile(file.toFile(), new Configuration(false));
+                kinds.put(
+                        file.getParent().getFileName().toString(),
+                        credentials.getAllTokens().stream()
+                                .map(t -> t.getKind().toString())
+                                .sorted()
+                                .toList());
+            }
+        }
+        return kinds;
+    }
+
+    /** The JVM of this container on the one-host YARN. */
+    private static Optional<ProcessHandle> process(String container) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .filter(p -> p.info().commandLine().orElse("").contains(container + "/"))
+                .filter(
+                        p ->
+                                p.info()
+                                        .commandLine()
+                                        .orElse("")
+                                        .contains("YarnDriverClusterEntrypoint"))
+                .findFirst();
+    }
+
+    /**
+     * main() learns a job's result before the dispatcher stored it in HA's job result store; a
+     * JobManager killed in between loses it (see JobManagerFailoverIT): kill after the store.
+     */
+    private static void awaitStoredJobResults(String id, int jobs) {
+        Path store =
+                TestPaths.clientWorkDir().resolve("staging/.flink/" + id + "/ha/job-result-store");
+        await("the ended jobs' results in HA's job result store")
+                .atMost(APP_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> {
+                            if (!Files.isDirectory(store)) {
+                                return false;
+                            }
+                            try (Stream<Path> files = Files.walk(store)) {
+                                return files.filter(p -> p.toString().endsWith(".json"))
+                                                .filter(p -> p.toFile().length() > 0)
+                                                .count()
+                                        >= jobs;
+                            }
+                        });
     }
 
     /** The application's container log file of this name that contains {@code marker}. */
