@@ -1,9 +1,11 @@
 package dev.flinkdriver.entrypoint;
 
+import org.apache.flink.runtime.taskexecutor.TaskExecutor;
 import org.apache.flink.util.FlinkException;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +33,20 @@ class ZooKeeperOutageToleranceTest {
         IllegalStateException other = new IllegalStateException("broken");
         tolerance.onFatalError(other);
         assertThat(fatal).containsExactly(other);
+    }
+
+    /**
+     * The seam: {@link LeadershipAwareResourceManager} recognises the disconnect by the words of
+     * Flink's TaskExecutor. If a Flink upgrade rewords it, kept TaskManagers would be stopped again
+     * after a ZooKeeper loss; this fails first.
+     */
+    @Test
+    void flinksTaskExecutorStillWordsTheDisconnectSo() throws Exception {
+        try (var classFile = TaskExecutor.class.getResourceAsStream("TaskExecutor.class")) {
+            assertThat(new String(classFile.readAllBytes(), StandardCharsets.ISO_8859_1))
+                    .as("Flink's TaskExecutor's disconnect message after a leader change")
+                    .contains(LeadershipAwareResourceManager.LEADER_CHANGED + " to new address");
+        }
     }
 
     @Test
