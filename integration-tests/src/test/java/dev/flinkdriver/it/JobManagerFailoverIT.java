@@ -265,17 +265,7 @@ class JobManagerFailoverIT {
 
     /** The log of the JobManager of YARN attempt {@code attempt}, in its AM container. */
     private static Path jobManagerLog(ApplicationId id, int attempt) throws IOException {
-        // container_[e<epoch>_]<app>_<attempt>_000001: the epoch counts ResourceManager restarts.
-        String suffix =
-                String.format("%d_%04d_%02d_000001", id.getClusterTimestamp(), id.getId(), attempt);
-        Path appLogs = TestYarn.get().containerLogs().resolve(id.toString());
-        try (Stream<Path> containers = Files.list(appLogs)) {
-            return containers
-                    .filter(c -> c.getFileName().toString().endsWith(suffix))
-                    .findFirst()
-                    .orElse(appLogs.resolve("container_" + suffix))
-                    .resolve("jobmanager.log");
-        }
+        return TestYarn.get().jobManagerLog(id, attempt);
     }
 
     /** The staging directory, and with it the HA data driver mode keeps there, is gone. */

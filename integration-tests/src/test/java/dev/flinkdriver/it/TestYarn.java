@@ -220,6 +220,29 @@ public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
     }
 
     /**
+     * The log of the JobManager of {@code attempt} (from 1), on the first NodeManager. Container
+     * ids read {@code container_[e<epoch>_]<app>_<attempt>_000001}: the epoch counts
+     * ResourceManager restarts, so after one (NodeLossIT) every later application's ids carry it.
+     */
+    public java.nio.file.Path jobManagerLog(ApplicationId id, int attempt) throws IOException {
+        String suffix =
+                String.format("%d_%04d_%02d_000001", id.getClusterTimestamp(), id.getId(), attempt);
+        java.nio.file.Path appLogs = containerLogs().resolve(id.toString());
+        if (Files.isDirectory(appLogs)) {
+            try (Stream<java.nio.file.Path> containers = Files.list(appLogs)) {
+                java.util.Optional<java.nio.file.Path> found =
+                        containers
+                                .filter(c -> c.getFileName().toString().endsWith(suffix))
+                                .findFirst();
+                if (found.isPresent()) {
+                    return found.get().resolve("jobmanager.log");
+                }
+            }
+        }
+        return appLogs.resolve("container_" + suffix).resolve("jobmanager.log");
+    }
+
+    /**
      * The application's container log files of this name (e.g. {@code taskmanager.out}, what main()
      * printed), one after the other, as an operator reads them on the NodeManager.
      */

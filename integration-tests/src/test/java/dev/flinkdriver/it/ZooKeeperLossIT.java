@@ -182,15 +182,8 @@ class ZooKeeperLossIT {
 
     // ------------------------------------------------------------------------
 
-    private static Path jobManagerLog(ApplicationId id) {
-        return TestYarn.get()
-                .containerLogs()
-                .resolve(id.toString())
-                .resolve(
-                        String.format(
-                                "container_%d_%04d_01_000001",
-                                id.getClusterTimestamp(), id.getId()))
-                .resolve("jobmanager.log");
+    private static Path jobManagerLog(ApplicationId id) throws IOException {
+        return TestYarn.get().jobManagerLog(id, 1);
     }
 
     private static long count(Path log, String text) throws IOException {
