@@ -23,9 +23,12 @@ import javax.annotation.Nullable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 import static org.apache.flink.util.Preconditions.checkState;
@@ -246,6 +249,14 @@ final class AmRegistration {
 
         private final AMRMClientAsync.AbstractCallbackHandler handler;
 
+        /**
+         * This leadership's requests YARN has not yet answered. Flink's resource manager does not
+         * withdraw them when it stops, and the shared client would keep them: the next leader would
+         * count them as its own and get containers for priorities it never asked for.
+         */
+        private final Set<ContainerRequest> pending =
+                Collections.newSetFromMap(new IdentityHashMap<>());
+
         SessionClient(
                 int heartbeatIntervalMillis, AMRMClientAsync.AbstractCallbackHandler handler) {
             super(heartbeatIntervalMillis, handler);
@@ -264,6 +275,10 @@ final class AmRegistration {
 
         @Override
         protected void serviceStop() {
+            synchronized (pending) {
+                pending.forEach(shared::removeContainerRequest);
+                pending.clear();
+            }
             detach(handler);
         }
 
@@ -284,11 +299,17 @@ final class AmRegistration {
         @Override
         public void addContainerRequest(ContainerRequest req) {
             checkState(shared != null, "not initialised");
+            synchronized (pending) {
+                pending.add(req);
+            }
             shared.addContainerRequest(req);
         }
 
         @Override
         public void removeContainerRequest(ContainerRequest req) {
+            synchronized (pending) {
+                pending.remove(req);
+            }
             shared.removeContainerRequest(req);
         }
 

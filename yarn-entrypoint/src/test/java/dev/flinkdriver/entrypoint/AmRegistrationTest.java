@@ -84,6 +84,31 @@ class AmRegistrationTest {
         assertThat(yarn.released).contains(allocated.getId());
     }
 
+    @Test
+    void aStoppedLeadershipsOpenRequestsAreWithdrawnNotHandedToTheNext() throws Exception {
+        AMRMClientAsync<ContainerRequest> firstClient = start(new Handler());
+        firstClient.registerApplicationMaster("host", 1, "url");
+        ContainerRequest answered = request();
+        ContainerRequest open = request();
+        firstClient.addContainerRequest(answered);
+        firstClient.addContainerRequest(open);
+        firstClient.removeContainerRequest(answered); // matched to an allocated container
+
+        firstClient.stop();
+
+        assertThat(yarn.requests).as("what YARN still has to answer").isEmpty();
+        AMRMClientAsync<ContainerRequest> secondClient = start(new Handler());
+        secondClient.registerApplicationMaster("host", 1, "url");
+        ContainerRequest next = request();
+        secondClient.addContainerRequest(next);
+        assertThat(yarn.requests).containsExactly(next);
+    }
+
+    private static ContainerRequest request() {
+        return new ContainerRequest(
+                Resource.newInstance(1024, 1), null, null, Priority.newInstance(1));
+    }
+
     private AMRMClientAsync<ContainerRequest> start(Handler handler) {
         AMRMClientAsync<ContainerRequest> client = registration.clientFor(100, handler);
         client.init(new Configuration(false));
@@ -145,6 +170,7 @@ class AmRegistrationTest {
         AMRMClientAsync.AbstractCallbackHandler callbacks;
         final List<Container> previousAttempts = new ArrayList<>();
         final List<ContainerId> released = new ArrayList<>();
+        final List<ContainerRequest> requests = new ArrayList<>();
         int registrations;
 
         FakeYarnClient() {
@@ -173,10 +199,14 @@ class AmRegistrationTest {
                 FinalApplicationStatus appStatus, String appMessage, String appTrackingUrl) {}
 
         @Override
-        public void addContainerRequest(ContainerRequest req) {}
+        public void addContainerRequest(ContainerRequest req) {
+            requests.add(req);
+        }
 
         @Override
-        public void removeContainerRequest(ContainerRequest req) {}
+        public void removeContainerRequest(ContainerRequest req) {
+            requests.remove(req);
+        }
 
         @Override
         public void requestContainerUpdate(
