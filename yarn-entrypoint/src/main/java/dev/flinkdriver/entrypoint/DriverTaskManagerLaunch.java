@@ -23,6 +23,9 @@ final class DriverTaskManagerLaunch {
     /** How Flink's YARN start command template begins ({@code %java%}). */
     private static final String JAVA = "$JAVA_HOME/bin/java ";
 
+    private static final java.util.regex.Pattern GC_FLAG =
+            java.util.regex.Pattern.compile("-XX:\\+Use\\w+GC\\b");
+
     private final String driverMarker;
     private final String jvmOptions;
 
@@ -46,13 +49,26 @@ final class DriverTaskManagerLaunch {
                         i,
                         command.replaceFirst(
                                 java.util.regex.Pattern.quote(JAVA),
-                                java.util.regex.Matcher.quoteReplacement(JAVA + jvmOptions + " ")));
+                                java.util.regex.Matcher.quoteReplacement(
+                                        JAVA + optionsFor(command) + " ")));
                 changed = true;
             }
         }
         if (changed) {
             context.setCommands(commands);
         }
+    }
+
+    /**
+     * The driver's options, without a collector of its own when the command already chooses one
+     * ({@code env.java.opts.*}): a JVM given two refuses to start ("multiple garbage collectors
+     * selected"), and the user's choice wins.
+     */
+    String optionsFor(String command) {
+        if (!GC_FLAG.matcher(command).find()) {
+            return jvmOptions;
+        }
+        return GC_FLAG.matcher(jvmOptions).replaceAll("").trim().replaceAll("\\s+", " ");
     }
 
     boolean isDriverTaskManager(String command) {

@@ -49,6 +49,20 @@ class DriverTaskManagerLaunchTest {
     }
 
     @Test
+    void aCollectorChosenInEnvJavaOptsWinsOverTheDriversOwn() {
+        String dynamicConfigs =
+                TaskExecutorProcessUtils.generateDynamicConfigsStr(DRIVER.processSpec());
+        ContainerLaunchContext context =
+                launch(command(dynamicConfigs).replace("-Xmx100m", "-Xmx100m -XX:+UseG1GC"));
+
+        new DriverTaskManagerLaunch(CONFIG, DRIVER).apply(context);
+
+        assertThat(context.getCommands().get(0))
+                .startsWith("$JAVA_HOME/bin/java -XX:TieredStopAtLevel=1 -Xmx100m -XX:+UseG1GC ")
+                .doesNotContain("UseSerialGC");
+    }
+
+    @Test
     void otherTaskManagersKeepFlinksCommand() {
         Configuration user = Configuration.fromMap(Map.of("driver.heap-memory", "1g"));
         String other =
