@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -45,7 +47,9 @@ final class DriverContainers {
     static List<Container> of(Collection<JsonNode> taskAttempts) {
         List<JsonNode> byAttempt = new ArrayList<>(taskAttempts);
         byAttempt.sort(Comparator.comparingInt(a -> a.path("attempt").asInt(0)));
-        List<Container> containers = new ArrayList<>();
+        // A container's log holds every attempt that ran in it: each container once, at its
+        // first attempt, also when the driver came back to it after running elsewhere.
+        Map<ContainerId, Container> containers = new LinkedHashMap<>();
         for (JsonNode attempt : byAttempt) {
             String taskManager = attempt.path("taskmanager-id").asText("");
             ContainerId id;
@@ -55,16 +59,11 @@ final class DriverContainers {
                 LOG.debug("Driver attempt on {} is in no YARN container", taskManager);
                 continue;
             }
-            int number = attempt.path("attempt").asInt(0) + 1;
-            Container last = containers.isEmpty() ? null : containers.get(containers.size() - 1);
-            if (last != null && last.id().equals(id)) {
-                last.attempts().add(number);
-            } else {
-                List<Integer> attempts = new ArrayList<>();
-                attempts.add(number);
-                containers.add(new Container(id, attempts));
-            }
+            containers
+                    .computeIfAbsent(id, c -> new Container(c, new ArrayList<>()))
+                    .attempts()
+                    .add(attempt.path("attempt").asInt(0) + 1);
         }
-        return containers;
+        return new ArrayList<>(containers.values());
     }
 }

@@ -39,6 +39,18 @@ class DriverContainersTest {
                 .satisfies(c -> assertThat(c.label()).isEqualTo("driver attempts 1, 2"));
     }
 
+    @Test
+    void aContainerTheDriverCameBackToIsShownOnceWithAllItsAttempts() throws Exception {
+        List<DriverContainers.Container> containers =
+                DriverContainers.of(
+                        List.of(attempt(0, FIRST), attempt(1, SECOND), attempt(2, FIRST)));
+
+        assertThat(containers)
+                .extracting(c -> c.id().toString(), DriverContainers.Container::label)
+                .containsExactly(
+                        tuple(FIRST, "driver attempts 1, 3"), tuple(SECOND, "driver attempt 2"));
+    }
+
     /** As {@code /jobs/<id>/vertices/<v>/subtasks/0/attempts/<n>} answers. */
     private static JsonNode attempt(int attempt, String taskManager) throws Exception {
         return JSON.readTree(
