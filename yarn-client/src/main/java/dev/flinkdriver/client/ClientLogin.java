@@ -47,7 +47,10 @@ final class ClientLogin {
         } catch (Exception e) {
             throw new CliException(
                     CliException.USAGE,
-                    "Cannot log in to Kerberos: " + DriverRunCommand.rootMessage(e),
+                    (UserGroupInformation.isSecurityEnabled()
+                                    ? "Cannot log in to Kerberos: "
+                                    : "Cannot install Flink's security context: ")
+                            + DriverRunCommand.rootMessage(e),
                     e);
         }
     }

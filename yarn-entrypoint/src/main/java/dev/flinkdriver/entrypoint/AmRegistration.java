@@ -72,9 +72,6 @@ final class AmRegistration {
 
     private int leaderships;
 
-    /** Reported between leaderships: YARN's progress bar must not jump back to 0. */
-    private float lastProgress;
-
     private boolean unregistered;
 
     /**
@@ -220,11 +217,8 @@ final class AmRegistration {
 
         @Override
         public float getProgress() {
-            AMRMClientAsync.AbstractCallbackHandler handler = handler();
-            if (handler != null) {
-                lastProgress = handler.getProgress();
-            }
-            return lastProgress;
+            // Unused: LiveProgressAmrmClient sends the application's progress itself.
+            return 0f;
         }
 
         @Override
