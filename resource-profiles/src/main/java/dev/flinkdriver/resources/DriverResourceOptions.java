@@ -184,8 +184,8 @@ public final class DriverResourceOptions {
                     .withDescription(
                             "JVM options of the driver's TaskManager only, placed before Flink's"
                                     + " env.java.opts.* (a later option wins, so those can override"
-                                    + " these; a garbage collector set there needs this option"
-                                    + " cleared, as the JVM refuses two). The default compiles with"
+                                    + " these; a garbage collector chosen there replaces the one"
+                                    + " chosen here, as the JVM refuses two). The default compiles with"
                                     + " C1 only and collects with one serial thread: the driver's"
                                     + " TaskManager runs one task, whose main() mostly waits for"
                                     + " its jobs, so C2's compiler threads and G1's parallel"
