@@ -9,6 +9,7 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.LogAggregationStatus;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import javax.annotation.Nullable;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +41,9 @@ import java.util.Optional;
 final class LogsCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogsCommand.class);
+
+    /** How long {@code logs} waits for a file YARN is uploading when the application ended. */
+    private static final Duration LOGS_IN_TRANSIT_WAIT = Duration.ofSeconds(30);
 
     static final Option DRIVER =
             Option.builder().longOpt("driver").desc("main()'s stdout (the default).").build();
@@ -121,7 +126,7 @@ final class LogsCommand {
             }
             ContainerLogs logs = new ContainerLogs(yarnConfiguration, yarn);
             for (LogFile file : files) {
-                Optional<byte[]> content = logs.read(report, file.container(), file.name());
+                Optional<byte[]> content = read(logs, yarn, report, file);
                 if (content.isEmpty() && file.label() == null) {
                     throw noLongerThere(report, file);
                 }
@@ -138,6 +143,33 @@ final class LogsCommand {
             }
             return 0;
         }
+    }
+
+    /**
+     * The file, waiting while the application's logs are in transit: between an application's end
+     * and the NodeManagers' upload, a finished container's files are neither on a NodeManager's web
+     * service nor aggregated yet, so {@code logs} right after the end would miss them.
+     */
+    private static Optional<byte[]> read(
+            ContainerLogs logs, YarnClient yarn, ApplicationReport report, LogFile file)
+            throws Exception {
+        long deadline = System.nanoTime() + LOGS_IN_TRANSIT_WAIT.toNanos();
+        ApplicationReport current = report;
+        while (true) {
+            Optional<byte[]> content = logs.read(current, file.container(), file.name());
+            if (content.isPresent() || !inTransit(current) || System.nanoTime() > deadline) {
+                return content;
+            }
+            Thread.sleep(1000);
+            current = yarn.getApplicationReport(current.getApplicationId());
+        }
+    }
+
+    private static boolean inTransit(ApplicationReport report) {
+        LogAggregationStatus status = report.getLogAggregationStatus();
+        return YarnApplicationStates.isFinal(report)
+                && (status == LogAggregationStatus.NOT_START
+                        || status == LogAggregationStatus.RUNNING);
     }
 
     private static CliException noLongerThere(ApplicationReport report, LogFile file) {
