@@ -10,7 +10,6 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMap
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
-import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 
@@ -53,7 +52,7 @@ class JobManagerFailoverIT {
         ApplicationId id =
                 submit(ha(2), TestJars.jarOf(FailoverApp.class), dir.toString(), "after-job-2");
         await().atMost(STEP_TIMEOUT).until(() -> Files.exists(dir.resolve("kill-driver")));
-        awaitStoredJobResults(id, 2);
+        JobResultStoreFiles.awaitStored(id.toString(), 2, STEP_TIMEOUT);
 
         long killedAt = System.currentTimeMillis();
         killJobManager(id, 1);
@@ -275,37 +274,6 @@ class JobManagerFailoverIT {
                 .untilAsserted(() -> assertThat(staging).as("staging directory").doesNotExist());
     }
 
-    /**
-     * main() learns a job's result before the dispatcher has written it to HA's job result store.
-     * Flink's {@code FileSystemJobResultStore} creates that file in place, so a JobManager killed
-     * during the write leaves an empty entry that every later attempt fails to read ("Could not
-     * retrieve JobResults of globally-terminated jobs"): a hazard of Flink's, not of driver mode
-     * (see the README). This test is about a JobManager lost between jobs, so it kills once the
-     * ended jobs' results are stored.
-     */
-    private static void awaitStoredJobResults(ApplicationId id, int jobs) {
-        Path store =
-                TestPaths.clientWorkDir()
-                        .resolve("staging/.flink")
-                        .resolve(id.toString())
-                        .resolve("ha/job-result-store");
-        await("the ended jobs' results in HA's job result store")
-                .atMost(STEP_TIMEOUT)
-                .pollInterval(Duration.ofMillis(100))
-                .until(
-                        () -> {
-                            if (!Files.isDirectory(store)) {
-                                return false;
-                            }
-                            try (Stream<Path> files = Files.walk(store)) {
-                                return files.filter(p -> p.toString().endsWith(".json"))
-                                                .filter(p -> p.toFile().length() > 0)
-                                                .count()
-                                        >= jobs;
-                            }
-                        });
-    }
-
     private static List<String> ha(int attempts) throws IOException {
         return List.of(
                 "-yD",
@@ -341,26 +309,7 @@ class JobManagerFailoverIT {
     }
 
     private static ProcessHandle jobManagerProcess(ApplicationId id, int attempt) throws Exception {
-        ApplicationReport report = TestYarn.get().yarnClient().getApplicationReport(id);
-        if (report.getCurrentApplicationAttemptId().getAttemptId() != attempt
-                || report.getYarnApplicationState() != YarnApplicationState.RUNNING) {
-            return null;
-        }
-        ContainerId container =
-                TestYarn.get()
-                        .yarnClient()
-                        .getApplicationAttemptReport(report.getCurrentApplicationAttemptId())
-                        .getAMContainerId();
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .filter(
-                        p -> {
-                            String line = p.info().commandLine().orElse("");
-                            return line.contains(container.toString())
-                                    && line.contains("YarnDriverClusterEntrypoint");
-                        })
-                .findFirst()
-                .orElse(null);
+        return LostProcesses.applicationMaster(id, attempt).orElse(null);
     }
 
     private static List<Path> runs(Path dir, String sub, String prefix) throws IOException {

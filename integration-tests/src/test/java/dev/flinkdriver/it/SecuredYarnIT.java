@@ -218,7 +218,7 @@ class SecuredYarnIT {
         await("main() after job 2")
                 .atMost(APP_TIMEOUT)
                 .until(() -> Files.exists(dir.resolve("kill-driver")));
-        awaitStoredJobResults(id, 2);
+        JobResultStoreFiles.awaitStored(id, 2, APP_TIMEOUT);
         String node = "/flink/" + id;
         try (ZooKeeperProbe zk = new ZooKeeperProbe(KerberizedTestYarn.zookeeperQuorum())) {
             assertThat(zk.exists(node)).as("the application's HA node %s", node).isTrue();
@@ -354,30 +354,6 @@ class SecuredYarnIT {
                                         .orElse("")
                                         .contains("YarnDriverClusterEntrypoint"))
                 .findFirst();
-    }
-
-    /**
-     * main() learns a job's result before the dispatcher stored it in HA's job result store; a
-     * JobManager killed in between loses it (see JobManagerFailoverIT): kill after the store.
-     */
-    private static void awaitStoredJobResults(String id, int jobs) {
-        Path store =
-                TestPaths.clientWorkDir().resolve("staging/.flink/" + id + "/ha/job-result-store");
-        await("the ended jobs' results in HA's job result store")
-                .atMost(APP_TIMEOUT)
-                .pollInterval(Duration.ofMillis(100))
-                .until(
-                        () -> {
-                            if (!Files.isDirectory(store)) {
-                                return false;
-                            }
-                            try (Stream<Path> files = Files.walk(store)) {
-                                return files.filter(p -> p.toString().endsWith(".json"))
-                                                .filter(p -> p.toFile().length() > 0)
-                                                .count()
-                                        >= jobs;
-                            }
-                        });
     }
 
     /** The application's container log file of this name that contains {@code marker}. */
