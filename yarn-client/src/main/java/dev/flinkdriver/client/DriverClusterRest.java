@@ -99,18 +99,7 @@ final class DriverClusterRest implements AutoCloseable {
      * response class has no getters): where the job's tasks run. The archive keeps the same JSON.
      */
     Optional<JsonNode> taskManagers(JobID job) throws Exception {
-        JobMessageParameters jobParameters = new JobMessageParameters();
-        jobParameters.jobPathParameter.resolve(job);
-        JobDetailsInfo details =
-                client.sendRequest(
-                                host,
-                                port,
-                                JobDetailsHeaders.getInstance(),
-                                jobParameters,
-                                EmptyRequestBody.getInstance())
-                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        Optional<JobDetailsInfo.JobVertexDetailsInfo> vertex =
-                details.getJobVertexInfos().stream().findFirst();
+        Optional<JobDetailsInfo.JobVertexDetailsInfo> vertex = firstVertex(job);
         if (vertex.isEmpty()) {
             return Optional.empty();
         }
@@ -129,12 +118,8 @@ final class DriverClusterRest implements AutoCloseable {
                                         .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
     }
 
-    /**
-     * Every attempt Flink keeps of the job's first task ({@code
-     * /jobs/<id>/vertices/<vertex>/subtasks/0/attempts/<n>}, oldest first, as JSON): for the driver
-     * job, where each driver attempt ran. The archive keeps the same JSON.
-     */
-    List<JsonNode> taskAttempts(JobID job) throws Exception {
+    /** The job's first vertex ({@code /jobs/<id>}); the driver job has only one. */
+    private Optional<JobDetailsInfo.JobVertexDetailsInfo> firstVertex(JobID job) throws Exception {
         JobMessageParameters jobParameters = new JobMessageParameters();
         jobParameters.jobPathParameter.resolve(job);
         JobDetailsInfo details =
@@ -145,8 +130,16 @@ final class DriverClusterRest implements AutoCloseable {
                                 jobParameters,
                                 EmptyRequestBody.getInstance())
                         .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        Optional<JobDetailsInfo.JobVertexDetailsInfo> vertex =
-                details.getJobVertexInfos().stream().findFirst();
+        return details.getJobVertexInfos().stream().findFirst();
+    }
+
+    /**
+     * Every attempt Flink keeps of the job's first task ({@code
+     * /jobs/<id>/vertices/<vertex>/subtasks/0/attempts/<n>}, oldest first, as JSON): for the driver
+     * job, where each driver attempt ran. The archive keeps the same JSON.
+     */
+    List<JsonNode> taskAttempts(JobID job) throws Exception {
+        Optional<JobDetailsInfo.JobVertexDetailsInfo> vertex = firstVertex(job);
         List<JsonNode> attempts = new ArrayList<>();
         if (vertex.isEmpty()) {
             return attempts;
