@@ -12,8 +12,6 @@ import org.apache.flink.core.security.token.DelegationTokenProvider;
 import org.apache.flink.core.security.token.DelegationTokenReceiver;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
-import org.apache.hadoop.yarn.api.records.ApplicationReport;
-import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,23 +30,29 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import static dev.flinkdriver.it.FailoverTraces.taskRuns;
+import static dev.flinkdriver.it.KerberizedCli.as;
+import static dev.flinkdriver.it.KerberizedCli.cli;
+import static dev.flinkdriver.it.KerberizedCli.submit;
 import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Delegation tokens on the plain test YARN: a test provider shipped with {@code -yt} issues tokens
- * valid for {@link #VALIDITY}, the JobManager's token manager renews them at Flink's default ratio
- * (0.75), and a long-running driver records every token its TaskManager receives. One HA
- * application with Flink's internal SSL on, in turn: renewals reach the driver; its container is
- * killed; its JobManager is killed; the driver's own RPC connection to the dispatcher worked with
+ * Delegation tokens on the Kerberized test YARN: alice submits with her keytab, a test provider
+ * shipped with {@code -yt} issues tokens valid for {@link #VALIDITY}, the JobManager's token
+ * manager obtains them, with Flink's Hadoop ones, under its keytab login and renews them at Flink's
+ * default ratio (0.75), and a long-running driver records every token its TaskManager receives. One
+ * application with HA on the SASL-secured ZooKeeper and Flink's internal SSL on, in turn: renewals
+ * reach the driver; its container is killed; its JobManager is killed; the JobManagers logged in
+ * from the keytab for every renewal; the driver's own RPC connection to the dispatcher worked with
  * SSL throughout.
  */
-@ExtendWith(TestYarn.class)
+@ExtendWith(KerberizedTestYarn.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DelegationTokenIT {
@@ -63,10 +67,10 @@ class DelegationTokenIT {
 
     private Path dir;
 
-    private ApplicationId id;
+    private String id;
 
     @BeforeAll
-    void submit() throws Exception {
+    void aliceSubmits() throws Exception {
         dir = FailoverTraces.newDir("delegation-tokens");
         Path tokensLib =
                 TestJars.libraryJar(
@@ -96,12 +100,17 @@ class DelegationTokenIT {
                         "-yD",
                         "high-availability.type=zookeeper",
                         "-yD",
-                        "high-availability.zookeeper.quorum=" + TestYarn.get().zookeeperQuorum(),
+                        "high-availability.zookeeper.quorum="
+                                + KerberizedTestYarn.zookeeperQuorum(),
+                        "-yD",
+                        "high-availability.zookeeper.client.acl=creator",
+                        "-yD",
+                        "security.kerberos.login.contexts=Client",
                         "-yD",
                         "yarn.application-attempts=2",
                         TestJars.jarOf(TokenWatchApp.class).toString(),
                         dir.toString()));
-        id = FlinkDriverCommand.submitDriver(options.toArray(String[]::new));
+        id = submit(options.toArray(String[]::new));
     }
 
     @Test
@@ -152,40 +161,41 @@ class DelegationTokenIT {
         String firstIssuer = awaitTokens(2, t -> true).get(0).token().issuer();
         // Not while the restarted driver still connects to this JobManager's dispatcher.
         awaitJob1(2);
+        assertThat(firstIssuer).as("the first attempt's AM container").isEqualTo(amContainer(1));
         ProcessHandle am =
-                await().atMost(STEP_TIMEOUT)
-                        .ignoreExceptions()
+                await("the first attempt's ApplicationMaster's JVM")
+                        .atMost(STEP_TIMEOUT)
                         .until(
-                                () -> LostProcesses.applicationMaster(id, 1).orElse(null),
-                                p -> p != null);
+                                () -> LostProcesses.applicationMaster(firstIssuer),
+                                Optional::isPresent)
+                        .orElseThrow();
         long killedAt = System.currentTimeMillis();
         LostProcesses.kill(am);
-        String secondIssuer = firstIssuer.replace("_01_000001", "_02_000001");
 
-        List<Seen> tokens = awaitTokens(3, t -> t.issuer().equals(secondIssuer));
+        List<Seen> tokens = awaitTokens(3, t -> t.issuer().equals(amContainer(2)));
 
         System.out.printf(
                 "Delegation tokens: JobManager killed -> first token of the new attempt in the"
                         + " driver: %d ms; renewal intervals: %s ms%n",
                 tokens.get(0).arrivedAt() - killedAt, intervals(tokens));
-        assertThat(firstIssuer).as("the first attempt's AM container").endsWith("_01_000001");
 
         Files.writeString(dir.resolve("release"), "");
-        ApplicationReport end = TestYarn.get().waitForFinalState(id, Duration.ofMinutes(5));
-        assertThat(end.getFinalApplicationStatus())
-                .as(end.getDiagnostics())
-                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
-        assertThat(end.getDiagnostics()).contains("3 jobs finished, 0 failed, 0 cancelled");
+        FlinkDriverCommand.Result end = cli(as("alice"), "status", "--wait", id);
+        assertThat(end.exitCode()).as(end.stdout() + end.stderr()).isZero();
+        assertThat(end.stdout())
+                .contains("Final status: SUCCEEDED")
+                .contains("3 jobs finished, 0 failed, 0 cancelled")
+                .contains("JobManager lost 1 time");
         assertThat(taskRuns(dir)).as("every job ran once").isEqualTo(Map.of(1, 1L, 2, 1L, 3, 1L));
-        TestYarn.get().awaitNothingLeftRunning(id, Duration.ofMinutes(1));
+        TestYarn.awaitNothingLeftRunning(ApplicationId.fromString(id), Duration.ofMinutes(1));
     }
 
     @Test
     @Order(4)
     @Timeout(value = 2, unit = MINUTES)
     void theDriverSubmittedEveryJobOverItsRpcConnectionWithInternalSsl() throws Exception {
-        String driverLogs = TestYarn.get().containerLogFiles(id, "taskmanager.log");
-        String jobManagerLogs = TestYarn.get().containerLogFiles(id, "jobmanager.log");
+        String driverLogs = KerberizedTestYarn.containerLogFiles(id, "taskmanager.log");
+        String jobManagerLogs = KerberizedTestYarn.containerLogFiles(id, "jobmanager.log");
 
         assertThat(jobManagerLogs)
                 .as("Flink's RPC ran with SSL")
@@ -212,7 +222,72 @@ class DelegationTokenIT {
         }
     }
 
+    /**
+     * Kerberos on: each JobManager attempt obtained every set of tokens under a fresh login from
+     * the keytab shipped into its container (Flink's Hadoop file system provider logs in for each),
+     * and Flink's own providers ({@code hadoopfs}, with nothing to issue on this YARN's file
+     * system, and {@code hbase}, without HBase on the class path) logged no error.
+     */
+    @Test
+    @Order(5)
+    @Timeout(value = 2, unit = MINUTES)
+    void everyJobManagerAttemptRenewedUnderItsKeytabLogin() throws Exception {
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            String container = amContainer(attempt);
+            String log =
+                    Files.readString(
+                            KerberizedTestYarn.containerLogs()
+                                    .resolve(id)
+                                    .resolve(container)
+                                    .resolve("jobmanager.log"));
+
+            assertThat(renewalLogins(log, container))
+                    .as("renewals of %s, each with a keytab login", container)
+                    .hasSizeGreaterThanOrEqualTo(TOKENS - 1)
+                    .containsOnly(true);
+            assertThat(log.lines().filter(l -> l.contains(" ERROR ")))
+                    .as("errors of Flink's security modules and token providers in %s", container)
+                    .noneMatch(l -> l.contains("org.apache.flink.runtime.security"));
+        }
+    }
+
     // ------------------------------------------------------------------------
+
+    /**
+     * For each token renewal the JobManager's log shows complete, whether it logged in to the KDC
+     * as alice from the keytab shipped into its {@code container} while it obtained the tokens.
+     * Flink's token manager renews on one thread, so renewals do not interleave.
+     */
+    private static List<Boolean> renewalLogins(String jobManagerLog, String container) {
+        Pattern keytabLogin =
+                Pattern.compile(
+                        Pattern.quote(
+                                        "Attempting to login to KDC using principal:"
+                                                + " alice@EXAMPLE.COM keytab: ")
+                                + "\\S*/"
+                                + Pattern.quote(container + "/krb5.keytab"));
+        List<Boolean> renewals = new ArrayList<>();
+        boolean renewing = false;
+        boolean loggedIn = false;
+        for (String line : jobManagerLog.lines().toList()) {
+            if (line.contains("Starting tokens update task")) {
+                renewing = true;
+                loggedIn = false;
+            } else if (renewing && keytabLogin.matcher(line).find()) {
+                loggedIn = true;
+            } else if (renewing && line.contains("Tokens update task started with")) {
+                renewals.add(loggedIn);
+                renewing = false;
+            }
+        }
+        return renewals;
+    }
+
+    /** The ApplicationMaster's container of YARN attempt {@code attempt}. */
+    private String amContainer(int attempt) {
+        return String.format(
+                "container_%s_%02d_000001", id.substring("application_".length()), attempt);
+    }
 
     /** What main() recorded about a token: when it looked, and the token with its arrival. */
     private record Seen(long seenAt, long arrivedAt, ShortLivedToken token) {

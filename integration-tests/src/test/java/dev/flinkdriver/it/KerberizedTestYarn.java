@@ -9,15 +9,18 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 /**
- * A Kerberized local YARN (its own KDC, {@code bin/local-yarn start --kerberos}) for the one test
+ * A Kerberized local YARN (its own KDC, {@code bin/local-yarn start --kerberos}) for each test
  * class that uses it, in a directory of its own: started before the class, stopped after it, and
  * apart from {@link TestYarn}, which the other classes share. The test JVM itself never logs in to
  * Kerberos (Hadoop's login state is global to a JVM, and the other classes' YARN clients share it):
- * the tests talk to this YARN through {@code bin/flink-driver} only, as alice and bob do.
+ * the tests talk to this YARN through {@code bin/flink-driver} only ({@link KerberizedCli}), as
+ * alice and bob do.
  */
 public final class KerberizedTestYarn implements BeforeAllCallback, AfterAllCallback {
 
@@ -62,6 +65,23 @@ public final class KerberizedTestYarn implements BeforeAllCallback, AfterAllCall
 
     static Path containerLogs() {
         return get().layout().containerLogs();
+    }
+
+    /**
+     * Every container log file of this name of the application, concatenated: this YARN aggregates
+     * no logs (see the README), so they stay in {@link #containerLogs()}.
+     */
+    static String containerLogFiles(String applicationId, String fileName) throws IOException {
+        StringBuilder content = new StringBuilder();
+        try (Stream<Path> files = Files.walk(containerLogs().resolve(applicationId))) {
+            for (Path file :
+                    files.filter(p -> p.getFileName().toString().equals(fileName))
+                            .sorted()
+                            .toList()) {
+                content.append(Files.readString(file));
+            }
+        }
+        return content.toString();
     }
 
     /** The NodeManager's {@code yarn.nodemanager.local-dirs}: the containers' working dirs. */

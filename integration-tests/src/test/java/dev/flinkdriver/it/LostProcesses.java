@@ -38,12 +38,17 @@ final class LostProcesses {
                         .yarnClient()
                         .getApplicationAttemptReport(report.getCurrentApplicationAttemptId())
                         .getAMContainerId();
+        return applicationMaster(container.toString());
+    }
+
+    /** The JVM of the ApplicationMaster in this container, found by its id on the one-host YARN. */
+    static Optional<ProcessHandle> applicationMaster(String container) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .filter(
                         p -> {
                             String line = p.info().commandLine().orElse("");
-                            return line.contains(container.toString())
+                            return line.contains(container + "/")
                                     && line.contains("YarnDriverClusterEntrypoint");
                         })
                 .findFirst();

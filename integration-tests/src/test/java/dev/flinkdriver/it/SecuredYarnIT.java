@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +29,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.flinkdriver.it.KerberizedCli.as;
+import static dev.flinkdriver.it.KerberizedCli.cli;
+import static dev.flinkdriver.it.KerberizedCli.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,10 +52,6 @@ class SecuredYarnIT {
 
     /** The kind of the AMRMToken ({@code AMRMTokenIdentifier.KIND_NAME}). */
     private static final String AM_RM_TOKEN = "YARN_AM_RM_TOKEN";
-
-    /** No ticket cache: only what a test passes logs in. */
-    private static final Map<String, String> NO_TICKET_CACHE =
-            Map.of("KRB5CCNAME", "FILE:/nonexistent/flink-driver-it-krb5cc");
 
     /** alice's multi-job application, no ACLs for anybody else. */
     private static String steps;
@@ -231,7 +229,9 @@ class SecuredYarnIT {
             ProcessHandle am =
                     await("the ApplicationMaster's JVM")
                             .atMost(Duration.ofMinutes(1))
-                            .until(() -> process(amContainer), Optional::isPresent)
+                            .until(
+                                    () -> LostProcesses.applicationMaster(amContainer),
+                                    Optional::isPresent)
                             .orElseThrow();
             LostProcesses.kill(am);
 
@@ -258,34 +258,6 @@ class SecuredYarnIT {
                     .atMost(Duration.ofMinutes(1))
                     .until(() -> !zk.exists(node));
         }
-    }
-
-    private static String submit(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("run", "-m", "yarn-cluster", "-D"));
-        cmd.addAll(as("alice"));
-        cmd.addAll(List.of(args));
-        FlinkDriverCommand.Result r = cli(List.of(), cmd.toArray(String[]::new));
-        assertThat(r.exitCode()).as(r.stderr()).isZero();
-        return r.applicationId();
-    }
-
-    /** The -D options of a user's keytab login. */
-    private static List<String> as(String user) {
-        return List.of(
-                "-Dsecurity.kerberos.login.keytab="
-                        + KerberizedTestYarn.kerberos().userKeytab(user),
-                "-Dsecurity.kerberos.login.principal=" + user + "@EXAMPLE.COM");
-    }
-
-    private static FlinkDriverCommand.Result cli(List<String> login, String... args)
-            throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(args[0]);
-        // The login options right after the action: run takes them among its options.
-        cmd.addAll(login);
-        cmd.addAll(List.of(args).subList(1, args.length));
-        return FlinkDriverCommand.runWithHadoopConf(
-                KerberizedTestYarn.hadoopConfDir(), NO_TICKET_CACHE, cmd.toArray(String[]::new));
     }
 
     private static String state(String id) throws Exception {
@@ -340,20 +312,6 @@ class SecuredYarnIT {
             }
         }
         return kinds;
-    }
-
-    /** The JVM of this container on the one-host YARN. */
-    private static Optional<ProcessHandle> process(String container) {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .filter(p -> p.info().commandLine().orElse("").contains(container + "/"))
-                .filter(
-                        p ->
-                                p.info()
-                                        .commandLine()
-                                        .orElse("")
-                                        .contains("YarnDriverClusterEntrypoint"))
-                .findFirst();
     }
 
     /** The application's container log file of this name that contains {@code marker}. */

@@ -299,7 +299,7 @@ public final class TestYarn implements BeforeAllCallback, AfterAllCallback {
      * forgets them at once), and the node's container count would include other applications': this
      * one-host YARN's processes, found by their container ids, are what tells.
      */
-    public void awaitNothingLeftRunning(ApplicationId id, Duration timeout) {
+    public static void awaitNothingLeftRunning(ApplicationId id, Duration timeout) {
         // After a ResourceManager restart container ids carry its epoch: container_e01_<app>_...
         java.util.regex.Pattern containers =
                 java.util.regex.Pattern.compile(
