@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,7 +125,7 @@ class DelegationTokenIT {
         assertThat(tokens.stream().map(s -> s.token().issuer()).distinct())
                 .as("one JobManager issued them")
                 .hasSize(1);
-        assertThat(samples(1))
+        assertThat(newestAtEachLook(samples(1)))
                 .as("main() never saw an expired token while nothing failed")
                 .allSatisfy(
                         s ->
@@ -340,6 +341,19 @@ class DelegationTokenIT {
                 .filter(l -> !l.endsWith(" none") && l.split(" ").length == 5)
                 .map(Seen::parse)
                 .toList();
+    }
+
+    /**
+     * The token main() held each time it looked: the newest of those that arrived since its last
+     * look. A watcher starved for longer than a renewal interval writes the ones newer tokens had
+     * replaced in between too, which no code of main() would have used.
+     */
+    private static Collection<Seen> newestAtEachLook(List<Seen> samples) {
+        Map<Long, Seen> newest = new LinkedHashMap<>();
+        for (Seen s : samples) {
+            newest.merge(s.seenAt(), s, (older, newer) -> newer);
+        }
+        return newest.values();
     }
 
     private static List<Long> intervals(List<Seen> tokens) {
