@@ -46,8 +46,14 @@ final class DriverYarnResourceManagerFactory extends ActiveResourceManagerFactor
     /** One per process: every leadership's resource manager shares it. */
     private final AmRegistration registration;
 
+    /**
+     * @param fatalErrorHandler the process's: YARN's shutdown request while no resource manager
+     *     leads goes there, as Flink's resource manager's fatal errors do
+     */
     DriverYarnResourceManagerFactory(
-            DriverDiagnostics diagnostics, CompletableFuture<String> restBaseUrl) {
+            DriverDiagnostics diagnostics,
+            CompletableFuture<String> restBaseUrl,
+            FatalErrorHandler fatalErrorHandler) {
         this.diagnostics = diagnostics;
         this.restBaseUrl = restBaseUrl;
         this.registration =
@@ -59,7 +65,8 @@ final class DriverYarnResourceManagerFactory extends ActiveResourceManagerFactor
                                             heartbeatIntervalMillis,
                                             callbacks));
                             return yarnClient.get();
-                        });
+                        },
+                        fatalErrorHandler);
     }
 
     @Override
