@@ -28,6 +28,9 @@ import java.util.function.BiConsumer;
  * ZooKeeper itself, often before this resource manager does, and tells it that it disconnects;
  * Flink's resource manager then stops the TaskManager's container, although the next leader (in
  * this same process, see {@link AmRegistration}) would take it over, running tasks and all.
+ *
+ * <p>It also tells the full-queue check ({@link ContainerWaitCheck}) of every TaskManager that
+ * registers: what a container taken over from an earlier attempt or leadership holds.
  */
 final class LeadershipAwareResourceManager extends ActiveResourceManager<YarnWorkerNode> {
 
