@@ -21,7 +21,7 @@ public final class DriverJobIds {
     /** The id of the job at {@code position} (1 for the first job main() submits). */
     public static JobID ofPosition(ApplicationID applicationId, int position) {
         checkArgument(position > 0, "Positions start at 1: %s", position);
-        return nameBased(applicationId.toHexString() + "/job/" + position);
+        return nameBased(applicationId.toHexString() + "/job/" + position, (long) position << 32);
     }
 
     /**
@@ -60,7 +60,11 @@ public final class DriverJobIds {
                         + position
                         + jobManager
                         + "/attempt/"
-                        + driverAttempt);
+                        + driverAttempt,
+                (long) position << 32
+                        | (jobManagerAttempt & 0xFFL) << 24
+                        | (leadership & 0xFFFL) << 12
+                        | (driverAttempt & 0xFFFL));
     }
 
     /**
@@ -77,51 +81,37 @@ public final class DriverJobIds {
     }
 
     /**
-     * The position of a job main() submitted, found from its id alone (a recovered job result
-     * carries no job configuration); empty for a job of another origin. Rerun ids are searched up
-     * to {@code maxJobManagerAttempt}, {@code maxLeadership} and {@code maxDriverAttempt}, after
-     * the ids of jobs that run once (the common case, and cheap).
+     * The position of a job main() submitted, read from its id alone (a recovered job result
+     * carries no job configuration); empty for a job of another origin, and for a rerun whose
+     * JobManager attempt, leadership or driver attempt exceeds what an id holds (255, 4095, 4095).
      */
-    public static OptionalInt positionOf(
-            ApplicationID applicationId,
-            JobID jobId,
-            int maxPosition,
-            int maxJobManagerAttempt,
-            int maxLeadership,
-            int maxDriverAttempt) {
-        for (int position = 1; position <= maxPosition; position++) {
-            if (ofPosition(applicationId, position).equals(jobId)) {
-                return OptionalInt.of(position);
-            }
+    public static OptionalInt positionOf(ApplicationID applicationId, JobID jobId) {
+        long described = jobId.getUpperPart();
+        int position = (int) (described >>> 32);
+        int jobManagerAttempt = (int) (described >>> 24) & 0xFF;
+        int leadership = (int) (described >>> 12) & 0xFFF;
+        int driverAttempt = (int) described & 0xFFF;
+        if (position <= 0 || (jobManagerAttempt > 0) != (leadership > 0)) {
+            return OptionalInt.empty();
         }
-        for (int position = 1; position <= maxPosition; position++) {
-            for (int jobManager = 1; jobManager <= maxJobManagerAttempt; jobManager++) {
-                for (int leadership = 1; leadership <= maxLeadership; leadership++) {
-                    for (int attempt = 0; attempt <= maxDriverAttempt; attempt++) {
-                        if (ofRerun(applicationId, position, jobManager, leadership, attempt)
-                                .equals(jobId)) {
-                            return OptionalInt.of(position);
-                        }
-                    }
-                }
-            }
-        }
-        return OptionalInt.empty();
+        JobID expected =
+                jobManagerAttempt == 0
+                        ? ofPosition(applicationId, position)
+                        : ofRerun(
+                                applicationId,
+                                position,
+                                jobManagerAttempt,
+                                leadership,
+                                driverAttempt);
+        return expected.equals(jobId) ? OptionalInt.of(position) : OptionalInt.empty();
     }
 
-    /** {@link #positionOf(ApplicationID, JobID, int, int, int, int)} for first leaderships. */
-    public static OptionalInt positionOf(
-            ApplicationID applicationId,
-            JobID jobId,
-            int maxPosition,
-            int maxJobManagerAttempt,
-            int maxDriverAttempt) {
-        return positionOf(
-                applicationId, jobId, maxPosition, maxJobManagerAttempt, 1, maxDriverAttempt);
-    }
-
-    private static JobID nameBased(String name) {
+    /**
+     * An id whose first half (as Flink prints it) is a hash of {@code name}, unique to the job, and
+     * whose second half is {@code described}: what {@link #positionOf} reads back.
+     */
+    private static JobID nameBased(String name, long described) {
         UUID uuid = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
-        return new JobID(uuid.getLeastSignificantBits(), uuid.getMostSignificantBits());
+        return new JobID(uuid.getMostSignificantBits() ^ uuid.getLeastSignificantBits(), described);
     }
 }

@@ -38,19 +38,6 @@ final class DriverRecovery {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverRecovery.class);
 
-    /** Positions searched for a finished job's id: far more jobs than main() plausibly submits. */
-    static final int MAX_POSITION = 10_000;
-
-    /** Driver attempts searched for the id of a job whose rows went to main(). */
-    static final int MAX_DRIVER_ATTEMPT = 20;
-
-    /**
-     * Leaderships of one JobManager searched for the id of a job whose rows went to main(), beyond
-     * the present one. A rerun whose id is not found only loses its position: the next rerun at it
-     * runs as a new job, which it does anyway.
-     */
-    static final int MAX_LEADERSHIP = 5;
-
     private final ApplicationID applicationId;
 
     private final JobID driverJobId;
@@ -219,15 +206,13 @@ final class DriverRecovery {
         return Optional.ofNullable(ended.get(jobId));
     }
 
-    /** Where main() submitted an ended job; its result carries no job configuration. */
+    /**
+     * Where main() submitted an ended job; its result carries no job configuration, its id says it.
+     * A rerun whose id tells no position only loses it: the next rerun at that position runs as a
+     * new job, which it does anyway.
+     */
     OptionalInt positionOf(JobResult result) {
-        return DriverJobIds.positionOf(
-                applicationId,
-                result.getJobId(),
-                MAX_POSITION,
-                jobManagerAttempt,
-                Math.max(leadership, MAX_LEADERSHIP),
-                MAX_DRIVER_ATTEMPT);
+        return DriverJobIds.positionOf(applicationId, result.getJobId());
     }
 
     Map<JobID, JobResult> endedJobs() {

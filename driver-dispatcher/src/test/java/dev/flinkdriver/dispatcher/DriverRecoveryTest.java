@@ -72,9 +72,36 @@ class DriverRecoveryTest {
 
     @Test
     void aJobIdOfAnotherOriginHasNoPosition() {
-        assertThat(DriverJobIds.positionOf(app, new JobID(), 100, 2, 3)).isEmpty();
-        assertThat(DriverJobIds.positionOf(app, DriverJobIds.ofPosition(app, 42), 100, 2, 3))
+        assertThat(DriverJobIds.positionOf(app, new JobID())).isEmpty();
+        assertThat(DriverJobIds.positionOf(app, driver)).isEmpty();
+        assertThat(DriverJobIds.positionOf(new ApplicationID(), DriverJobIds.ofPosition(app, 42)))
+                .as("another application's")
+                .isEmpty();
+        assertThat(DriverJobIds.positionOf(app, DriverJobIds.ofPosition(app, 42)))
                 .isEqualTo(OptionalInt.of(42));
+    }
+
+    @Test
+    void thePositionIsReadFromTheIdWhateverTheAttemptsAndLeaderships() {
+        // Beyond what a search could afford: 10,000 positions, 5 leaderships, 20 driver attempts.
+        JobID late = DriverJobIds.ofRerun(app, 123_456, 3, 40, 30);
+        DriverRecovery recovery =
+                new DriverRecovery(
+                        app,
+                        driver,
+                        3,
+                        1,
+                        List.of(),
+                        List.of(
+                                result(late, app, "app: collect"),
+                                result(DriverJobIds.ofPosition(app, 20_000), app, "app: job")));
+
+        assertThat(recovery.endedUserJobs())
+                .extracting(recovery::positionOf)
+                .containsExactly(OptionalInt.of(123_456), OptionalInt.of(20_000));
+        assertThat(DriverJobIds.positionOf(app, DriverJobIds.ofRerun(app, 7, 256, 1, 0)))
+                .as("a JobManager attempt an id cannot hold: the position is lost, not another's")
+                .isEmpty();
     }
 
     @Test
@@ -110,11 +137,7 @@ class DriverRecoveryTest {
         assertThat(firstJobManager)
                 .as("the first JobManager's ids are driver failover's")
                 .isEqualTo(DriverJobIds.ofRerun(app, 2, 0));
-        assertThat(DriverJobIds.positionOf(app, secondJobManager, 100, 2, 3))
-                .isEqualTo(OptionalInt.of(2));
-        assertThat(DriverJobIds.positionOf(app, DriverJobIds.ofRerun(app, 2, 3, 0), 100, 2, 3))
-                .as("searched up to the current JobManager attempt")
-                .isEmpty();
+        assertThat(DriverJobIds.positionOf(app, secondJobManager)).isEqualTo(OptionalInt.of(2));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.flinkdriver.localyarn;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The local YARN's Flink HistoryServer (flink-runtime-web's, from the distribution's lib/) over the
@@ -22,10 +24,12 @@ final class LocalHistoryServer {
 
     /**
      * Flink's HistoryServer over a view of the archive directory that holds the applications that
-     * have ended only (in the entrypoint jar in lib/): Flink's own logs an error on each refresh
-     * for every application that still runs.
+     * have ended only: Flink's own logs an error on each refresh for every application that still
+     * runs.
      */
-    static final String MAIN_CLASS = "dev.flinkdriver.entrypoint.CompleteApplicationsHistoryServer";
+    static final String MAIN_CLASS = CompleteApplicationsHistoryServer.class.getName();
+
+    private static final String JAR_PREFIX = "flink-driver-local-yarn-";
 
     /** Flink's default {@code historyserver.web.port}, taken when free. */
     static final int DEFAULT_PORT = 8082;
@@ -69,6 +73,26 @@ final class LocalHistoryServer {
                 layout.historyServerDir().resolve("ended-applications").toString(),
                 "--configDir",
                 layout.historyServerDir().resolve("conf").toString());
+    }
+
+    /**
+     * The distribution's lib/, with Flink's HistoryServer, and this module's jar from the daemons'
+     * class path, with {@link CompleteApplicationsHistoryServer}; none of Hadoop's jars.
+     */
+    String classpath() throws IOException {
+        try (Stream<Path> jars = Files.list(layout.serverClasspathDir())) {
+            Path own =
+                    jars.filter(j -> j.getFileName().toString().startsWith(JAR_PREFIX))
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new IOException(
+                                                    "No "
+                                                            + JAR_PREFIX
+                                                            + "*.jar in "
+                                                            + layout.serverClasspathDir()));
+            return layout.flinkLibDir() + "/*" + File.pathSeparator + own;
+        }
     }
 
     /** {@code host:port}, the value of Flink's {@code historyserver.web.address} and port. */

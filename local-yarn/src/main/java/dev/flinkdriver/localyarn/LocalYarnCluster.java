@@ -375,7 +375,7 @@ public final class LocalYarnCluster {
                     "-Xmx256m",
                     LocalHistoryServer.MAIN_CLASS,
                     historyServer.args(),
-                    layout.flinkLibDir() + "/*");
+                    historyServer.classpath());
         } else {
             int n = Integer.parseInt(daemon.substring("nodemanager-".length()));
             LocalNodeManager nm = new LocalNodeManager(layout, n);

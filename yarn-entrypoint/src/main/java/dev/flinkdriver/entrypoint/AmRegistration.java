@@ -1,5 +1,8 @@
 package dev.flinkdriver.entrypoint;
 
+import org.apache.flink.runtime.resourcemanager.exceptions.ResourceManagerException;
+import org.apache.flink.runtime.rpc.FatalErrorHandler;
+
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
 import org.apache.hadoop.yarn.api.records.Container;
@@ -48,7 +51,9 @@ import static org.apache.flink.util.Preconditions.checkState;
  * TaskManagers), and a resource manager's stop only detaches it, until the application unregisters.
  *
  * <p>Containers YARN allocates while no resource manager leads are given back at once: their
- * requests were the stopped resource manager's.
+ * requests were the stopped resource manager's. YARN's request to shut down (it no longer knows
+ * this attempt, and the client's heartbeat has stopped for good) ends the process while no resource
+ * manager leads, as the leading one's handler would: no later leader could use the client.
  */
 final class AmRegistration {
 
@@ -59,6 +64,8 @@ final class AmRegistration {
                     AMRMClientAsync.AbstractCallbackHandler,
                     AMRMClientAsync<ContainerRequest>>
             clientFactory;
+
+    private final FatalErrorHandler fatalErrorHandler;
 
     @Nullable private AMRMClientAsync<ContainerRequest> shared;
 
@@ -77,14 +84,18 @@ final class AmRegistration {
     /**
      * @param clientFactory creates the one YARN client from a heartbeat interval and the handler of
      *     its callbacks
+     * @param fatalErrorHandler the process's, as Flink's resource manager reports its fatal errors
+     *     to it: ends the process with Flink's runtime failure exit code
      */
     AmRegistration(
             BiFunction<
                             Integer,
                             AMRMClientAsync.AbstractCallbackHandler,
                             AMRMClientAsync<ContainerRequest>>
-                    clientFactory) {
+                    clientFactory,
+            FatalErrorHandler fatalErrorHandler) {
         this.clientFactory = clientFactory;
+        this.fatalErrorHandler = fatalErrorHandler;
     }
 
     /** Leaderships whose resource manager registered so far; the next one is this plus 1. */
@@ -203,7 +214,11 @@ final class AmRegistration {
             if (handler != null) {
                 handler.onShutdownRequest();
             } else {
-                LOG.warn("YARN asked the ApplicationMaster to shut down while no leader runs.");
+                // What Flink's YARN resource manager does with it, which no leader runs to do.
+                fatalErrorHandler.onFatalError(
+                        new ResourceManagerException(
+                                "Received shutdown request from YARN ResourceManager while no"
+                                        + " resource manager leads."));
             }
         }
 

@@ -5,8 +5,10 @@ import javax.annotation.Nullable;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Whether a driver application waits in vain for YARN: for longer than the timeout, containers of
@@ -17,8 +19,11 @@ import java.util.Optional;
  *
  * <p>A wait starts with a request while the application holds no container of the kind, ends with a
  * container granted, and survives a request withdrawn and made again (a job that fails for want of
- * slots and restarts) unless no request was pending for longer than the timeout. Not thread-safe:
- * the resource manager's main thread drives it.
+ * slots and restarts) unless no request was pending for longer than the timeout. A container held
+ * stops counting once it ends, given back or lost with its node. Containers taken over from an
+ * earlier attempt or leadership are of no known kind until their TaskManager registers: until then
+ * they count as held of either kind, so that no wait fails an application that holds TaskManagers.
+ * Not thread-safe: the resource manager's main thread drives it.
  */
 final class ContainerWait {
 
@@ -46,6 +51,9 @@ final class ContainerWait {
     private final Map<Kind, State> states = new EnumMap<>(Kind.class);
 
     private final Map<Object, Kind> held = new HashMap<>();
+
+    /** Containers taken over whose kind is not known yet. */
+    private final Set<Object> heldOfUnknownKind = new HashSet<>();
 
     /**
      * @param timeout how long a wait may last; zero for ever
@@ -85,12 +93,35 @@ final class ContainerWait {
         }
     }
 
-    /** A granted container was given back to YARN. */
+    /** A container taken over from an earlier attempt or leadership, of a kind not known yet. */
+    void recovered(Object container) {
+        if (!held.containsKey(container)) {
+            heldOfUnknownKind.add(container);
+        }
+        for (State s : states.values()) {
+            s.waitingSince = null;
+        }
+    }
+
+    /** The TaskManager in a taken-over container registered: its kind is known. */
+    void identified(Object container, Kind kind, long nowMillis) {
+        if (heldOfUnknownKind.remove(container)) {
+            held.put(container, kind);
+            startWaitsWhereNoneHeld(nowMillis);
+        }
+    }
+
+    /** A held container ended: given back to YARN, or lost (its node, its process). */
     void released(Object container, long nowMillis) {
-        Kind kind = held.remove(container);
-        if (kind != null && heldOf(kind) == 0) {
+        if (held.remove(container) != null || heldOfUnknownKind.remove(container)) {
+            startWaitsWhereNoneHeld(nowMillis);
+        }
+    }
+
+    private void startWaitsWhereNoneHeld(long nowMillis) {
+        for (Kind kind : Kind.values()) {
             State s = states.get(kind);
-            if (s.pending > 0 && s.waitingSince == null) {
+            if (s.pending > 0 && s.waitingSince == null && heldOf(kind) == 0) {
                 s.waitingSince = nowMillis;
             }
         }
@@ -116,7 +147,7 @@ final class ContainerWait {
     }
 
     private int heldOf(Kind kind) {
-        return (int) held.values().stream().filter(kind::equals).count();
+        return (int) held.values().stream().filter(kind::equals).count() + heldOfUnknownKind.size();
     }
 
     private static Kind other(Kind kind) {

@@ -3,6 +3,8 @@ package dev.flinkdriver.entrypoint;
 import dev.flinkdriver.api.DriverInternalOptions;
 import dev.flinkdriver.dispatcher.DriverDiagnostics;
 import dev.flinkdriver.resources.DriverResourceManagers;
+import dev.flinkdriver.resources.DriverResourceOptions;
+import dev.flinkdriver.resources.DriverResources;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.clusterframework.types.ResourceID;
@@ -14,7 +16,6 @@ import org.apache.flink.runtime.resourcemanager.ResourceManagerProcessContext;
 import org.apache.flink.runtime.resourcemanager.ResourceManagerRuntimeServices;
 import org.apache.flink.runtime.resourcemanager.ResourceManagerRuntimeServicesConfiguration;
 import org.apache.flink.runtime.resourcemanager.active.ActiveResourceManagerFactory;
-import org.apache.flink.runtime.resourcemanager.active.ResourceManagerDriver;
 import org.apache.flink.runtime.rpc.FatalErrorHandler;
 import org.apache.flink.runtime.rpc.RpcService;
 import org.apache.flink.runtime.security.token.DelegationTokenManager;
@@ -46,8 +47,14 @@ final class DriverYarnResourceManagerFactory extends ActiveResourceManagerFactor
     /** One per process: every leadership's resource manager shares it. */
     private final AmRegistration registration;
 
+    /**
+     * @param fatalErrorHandler the process's: YARN's shutdown request while no resource manager
+     *     leads goes there, as Flink's resource manager's fatal errors do
+     */
     DriverYarnResourceManagerFactory(
-            DriverDiagnostics diagnostics, CompletableFuture<String> restBaseUrl) {
+            DriverDiagnostics diagnostics,
+            CompletableFuture<String> restBaseUrl,
+            FatalErrorHandler fatalErrorHandler) {
         this.diagnostics = diagnostics;
         this.restBaseUrl = restBaseUrl;
         this.registration =
@@ -59,22 +66,31 @@ final class DriverYarnResourceManagerFactory extends ActiveResourceManagerFactor
                                             heartbeatIntervalMillis,
                                             callbacks));
                             return yarnClient.get();
-                        });
+                        },
+                        fatalErrorHandler);
     }
 
+    /** Flink's YARN resource manager driver, within the full-queue check. */
     @Override
-    protected ResourceManagerDriver<YarnWorkerNode> createResourceManagerDriver(
+    protected ContainerWaitCheck createResourceManagerDriver(
             Configuration configuration, String webInterfaceUrl, String rpcAddress) {
         // The REST endpoint's base URL reaches the resource manager only; the driver job needs
         // it to submit main()'s jobs to this cluster.
         restBaseUrl.complete(webInterfaceUrl);
-        return new DriverYarnResourceManagerDriver(
-                configuration,
-                new YarnResourceManagerDriverConfiguration(
-                        System.getenv(), rpcAddress, webInterfaceUrl),
-                diagnostics,
-                registration,
-                yarnClient);
+        DriverResources driverResources = DriverResources.fromConfiguration(configuration);
+        return new ContainerWaitCheck(
+                new DriverYarnResourceManagerDriver(
+                        configuration,
+                        new YarnResourceManagerDriverConfiguration(
+                                System.getenv(), rpcAddress, webInterfaceUrl),
+                        diagnostics,
+                        registration,
+                        driverResources),
+                configuration.get(DriverResourceOptions.CONTAINER_WAIT_TIMEOUT),
+                driverResources,
+                yarnClient::get,
+                diagnostics.failureRequests()::request,
+                System::currentTimeMillis);
     }
 
     /** Flink's resource manager, keeping the containers of TaskManagers a lost leadership left. */
@@ -93,9 +109,12 @@ final class DriverYarnResourceManagerFactory extends ActiveResourceManagerFactor
             ResourceManagerRuntimeServices resourceManagerRuntimeServices,
             Executor ioExecutor)
             throws Exception {
-        return new LeadershipAwareResourceManager(
+        ContainerWaitCheck driver =
                 createResourceManagerDriver(
-                        configuration, webInterfaceUrl, rpcService.getAddress()),
+                        configuration, webInterfaceUrl, rpcService.getAddress());
+        return new LeadershipAwareResourceManager(
+                driver,
+                driver::workerRegistered,
                 configuration,
                 rpcService,
                 leaderSessionId,

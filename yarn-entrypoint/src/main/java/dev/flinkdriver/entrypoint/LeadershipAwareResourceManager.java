@@ -9,6 +9,7 @@ import org.apache.flink.runtime.heartbeat.HeartbeatServices;
 import org.apache.flink.runtime.io.network.partition.ResourceManagerPartitionTrackerImpl;
 import org.apache.flink.runtime.metrics.groups.ResourceManagerMetricGroup;
 import org.apache.flink.runtime.resourcemanager.ResourceManagerRuntimeServices;
+import org.apache.flink.runtime.resourcemanager.WorkerResourceSpec;
 import org.apache.flink.runtime.resourcemanager.active.ActiveResourceManager;
 import org.apache.flink.runtime.resourcemanager.active.ActiveResourceManagerFactory;
 import org.apache.flink.runtime.resourcemanager.active.ResourceManagerDriver;
@@ -19,6 +20,7 @@ import org.apache.flink.yarn.YarnWorkerNode;
 
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 
 /**
  * Flink's active resource manager, except that a TaskManager that leaves because the resource
@@ -26,15 +28,25 @@ import java.util.concurrent.Executor;
  * ZooKeeper itself, often before this resource manager does, and tells it that it disconnects;
  * Flink's resource manager then stops the TaskManager's container, although the next leader (in
  * this same process, see {@link AmRegistration}) would take it over, running tasks and all.
+ *
+ * <p>It also tells the full-queue check ({@link ContainerWaitCheck}) of every TaskManager that
+ * registers: what a container taken over from an earlier attempt or leadership holds.
  */
 final class LeadershipAwareResourceManager extends ActiveResourceManager<YarnWorkerNode> {
 
     /** How a TaskManager words a disconnect after the leader changed or was lost. */
     static final String LEADER_CHANGED = "ResourceManager leader changed";
 
+    private final BiConsumer<ResourceID, WorkerResourceSpec> workerRegistrations;
+
+    /**
+     * @param workerRegistrations told of every TaskManager that registers, with its resources: what
+     *     a container taken over from an earlier attempt or leadership holds
+     */
     @SuppressWarnings("checkstyle:ParameterNumber")
     LeadershipAwareResourceManager(
             ResourceManagerDriver<YarnWorkerNode> driver,
+            BiConsumer<ResourceID, WorkerResourceSpec> workerRegistrations,
             Configuration configuration,
             RpcService rpcService,
             UUID leaderSessionId,
@@ -69,6 +81,14 @@ final class LeadershipAwareResourceManager extends ActiveResourceManager<YarnWor
                 configuration.get(
                         ResourceManagerOptions.RESOURCE_MANAGER_PREVIOUS_WORKER_RECOVERY_TIMEOUT),
                 ioExecutor);
+        this.workerRegistrations = workerRegistrations;
+    }
+
+    @Override
+    protected void onWorkerRegistered(
+            YarnWorkerNode worker, WorkerResourceSpec workerResourceSpec) {
+        super.onWorkerRegistered(worker, workerResourceSpec);
+        workerRegistrations.accept(worker.getResourceID(), workerResourceSpec);
     }
 
     @Override

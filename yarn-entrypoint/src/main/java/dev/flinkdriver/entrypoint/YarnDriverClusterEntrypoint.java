@@ -74,7 +74,7 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
                                 restBaseUrl,
                                 DriverResources.fromConfiguration(configuration).slotProfile(),
                                 DriverInvokable.class)),
-                new DriverYarnResourceManagerFactory(diagnostics, restBaseUrl),
+                new DriverYarnResourceManagerFactory(diagnostics, restBaseUrl, this),
                 SessionRestEndpointFactory.INSTANCE);
     }
 

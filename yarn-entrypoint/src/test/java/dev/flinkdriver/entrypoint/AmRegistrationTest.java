@@ -34,12 +34,15 @@ class AmRegistrationTest {
 
     private final FakeYarnClient yarn = new FakeYarnClient();
 
+    private final List<Throwable> fatalErrors = new ArrayList<>();
+
     private final AmRegistration registration =
             new AmRegistration(
                     (interval, callbacks) -> {
                         yarn.callbacks = callbacks;
                         return yarn;
-                    });
+                    },
+                    fatalErrors::add);
 
     @Test
     void aLaterLeadershipTakesOverTheRegistrationAndTheContainersThisProcessHolds()
@@ -104,6 +107,28 @@ class AmRegistrationTest {
         assertThat(yarn.requests).containsExactly(next);
     }
 
+    @Test
+    void yarnsShutdownRequestGoesToTheLeaderOrEndsTheProcessWhileNoneLeads() throws Exception {
+        Handler leader = new Handler();
+        AMRMClientAsync<ContainerRequest> client = start(leader);
+        client.registerApplicationMaster("host", 1, "url");
+
+        yarn.callbacks.onShutdownRequest();
+        assertThat(leader.shutdownRequests).as("Flink's resource manager acts on it").isEqualTo(1);
+        assertThat(fatalErrors).isEmpty();
+
+        client.stop(); // leadership lost
+        yarn.callbacks.onShutdownRequest();
+        assertThat(leader.shutdownRequests).isEqualTo(1);
+        assertThat(fatalErrors)
+                .singleElement()
+                .satisfies(
+                        e ->
+                                assertThat(e)
+                                        .hasMessageContaining(
+                                                "shutdown request from YARN ResourceManager"));
+    }
+
     private static ContainerRequest request() {
         return new ContainerRequest(
                 Resource.newInstance(1024, 1), null, null, Priority.newInstance(1));
@@ -135,6 +160,7 @@ class AmRegistrationTest {
 
         final List<Container> allocated = new ArrayList<>();
         final List<ContainerStatus> completed = new ArrayList<>();
+        int shutdownRequests;
 
         @Override
         public void onContainersCompleted(List<ContainerStatus> statuses) {
@@ -150,7 +176,9 @@ class AmRegistrationTest {
         public void onContainersUpdated(List<UpdatedContainer> containers) {}
 
         @Override
-        public void onShutdownRequest() {}
+        public void onShutdownRequest() {
+            shutdownRequests++;
+        }
 
         @Override
         public void onNodesUpdated(List<NodeReport> updatedNodes) {}

@@ -5,22 +5,14 @@ import dev.flinkdriver.api.LivingPriority;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.util.Collector;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -65,7 +57,7 @@ public final class CheckpointedCountersApp {
         daemonConf.set(DriverOptions.JOB_LIVING_PRIORITY, LivingPriority.DAEMON);
         StreamExecutionEnvironment daemon =
                 StreamExecutionEnvironment.getExecutionEnvironment(daemonConf);
-        daemon.fromSource(source(), WatermarkStrategy.noWatermarks(), "ticks")
+        daemon.fromSource(KeyedCounters.source(), WatermarkStrategy.noWatermarks(), "ticks")
                 .map(new DaemonRun(dir.toString()))
                 .sinkTo(new DiscardingSink<>());
         daemon.executeAsync("daemon");
@@ -81,45 +73,7 @@ public final class CheckpointedCountersApp {
                 dir.resolve("checkpoints").toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
-        env.fromSource(source(), WatermarkStrategy.noWatermarks(), "ticks")
-                .keyBy(x -> 0)
-                .process(new Count(dir.toString(), name))
-                .sinkTo(new DiscardingSink<>());
-        return env.executeAsync(name);
-    }
-
-    private static DataGeneratorSource<Long> source() {
-        return new DataGeneratorSource<>(
-                i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(20), Types.LONG);
-    }
-
-    /** Counts records in keyed state and appends each count to this task run's file. */
-    static final class Count extends KeyedProcessFunction<Integer, Long, Long> {
-
-        private final String dir;
-        private final String job;
-        private transient ValueState<Long> count;
-        private transient Path file;
-
-        Count(String dir, String job) {
-            this.dir = dir;
-            this.job = job;
-        }
-
-        @Override
-        public void open(OpenContext openContext) {
-            count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
-            file = Path.of(dir, "counts", job + "-" + UUID.randomUUID());
-        }
-
-        @Override
-        public void processElement(Long value, Context ctx, Collector<Long> out) throws Exception {
-            long next = (count.value() == null ? 0L : count.value()) + 1;
-            count.update(next);
-            Files.writeString(
-                    file, next + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            out.collect(next);
-        }
+        return KeyedCounters.submit(env, dir, name, 1, KeyedCounters.Line.COUNT);
     }
 
     /** Leaves a file per run of the daemon task. */

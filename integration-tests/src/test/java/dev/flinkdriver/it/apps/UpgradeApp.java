@@ -4,19 +4,11 @@ import dev.flinkdriver.api.DriverOptions;
 import dev.flinkdriver.api.LivingPriority;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.util.Collector;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +60,7 @@ public final class UpgradeApp {
         daemonConf.set(DriverOptions.JOB_LIVING_PRIORITY, LivingPriority.DAEMON);
         StreamExecutionEnvironment daemon =
                 StreamExecutionEnvironment.getExecutionEnvironment(daemonConf);
-        daemon.fromSource(source(), WatermarkStrategy.noWatermarks(), "ticks")
+        daemon.fromSource(KeyedCounters.source(), WatermarkStrategy.noWatermarks(), "ticks")
                 .uid("ticks")
                 .map(new Identity())
                 .uid("identity")
@@ -104,52 +96,11 @@ public final class UpgradeApp {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(1000);
         env.setParallelism(parallelism);
-        env.fromSource(source(), WatermarkStrategy.noWatermarks(), "records")
-                .uid("records")
-                .setParallelism(1)
-                .keyBy(x -> x % 4)
-                .process(new Count(dir.toString(), name))
-                .uid("count")
-                .sinkTo(new DiscardingSink<>())
-                .uid("discard");
-        return env.executeAsync(name);
-    }
-
-    private static DataGeneratorSource<Long> source() {
-        return new DataGeneratorSource<>(
-                i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(20), Types.LONG);
+        return KeyedCounters.submit(env, dir, name, 4, KeyedCounters.Line.RECORD_AND_COUNT);
     }
 
     private static void append(Path file, String line) throws Exception {
         Files.writeString(file, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    /** Counts records per key in keyed state; appends {@code <record> <count>} per update. */
-    static final class Count extends KeyedProcessFunction<Long, Long, Long> {
-
-        private final String dir;
-        private final String job;
-        private transient ValueState<Long> count;
-        private transient Path file;
-
-        Count(String dir, String job) {
-            this.dir = dir;
-            this.job = job;
-        }
-
-        @Override
-        public void open(OpenContext openContext) {
-            count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
-            file = Path.of(dir, "counts", job + "-" + UUID.randomUUID());
-        }
-
-        @Override
-        public void processElement(Long value, Context ctx, Collector<Long> out) throws Exception {
-            long next = (count.value() == null ? 0L : count.value()) + 1;
-            count.update(next);
-            append(file, value + " " + next);
-            out.collect(next);
-        }
     }
 
     static final class Identity extends RichMapFunction<Long, Long> {

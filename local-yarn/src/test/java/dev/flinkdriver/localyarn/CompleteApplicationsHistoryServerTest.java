@@ -1,4 +1,4 @@
-package dev.flinkdriver.entrypoint;
+package dev.flinkdriver.localyarn;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

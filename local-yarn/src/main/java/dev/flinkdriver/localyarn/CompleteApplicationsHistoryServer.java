@@ -1,4 +1,4 @@
-package dev.flinkdriver.entrypoint;
+package dev.flinkdriver.localyarn;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Flink's HistoryServer over the applications that have ended only, as the local YARN runs it (its
- * JVM has lib/, where this class is).
+ * Flink's HistoryServer over the applications that have ended only, as the local YARN runs it: in a
+ * JVM with the distribution's lib/ (Flink's HistoryServer) and this module's jar.
  *
  * <p>A Flink 2.3 JobManager archives each job of an application as it ends into {@code
  * <archive>/<cluster>/applications/<application>/jobs/}, and the application's summary ({@code
