@@ -64,6 +64,11 @@ public final class KerberizedTestYarn implements BeforeAllCallback, AfterAllCall
         return get().layout().containerLogs();
     }
 
+    /** {@code yarn.nodemanager.remote-app-log-dir}: the aggregated logs, by user. */
+    static Path aggregatedLogs() {
+        return get().layout().aggregatedLogs();
+    }
+
     /** The NodeManager's {@code yarn.nodemanager.local-dirs}: the containers' working dirs. */
     static Path nodeManagerLocalDir() {
         return get().layout().dir().resolve("nm-local");
