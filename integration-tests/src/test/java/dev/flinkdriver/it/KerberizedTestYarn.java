@@ -68,8 +68,9 @@ public final class KerberizedTestYarn implements BeforeAllCallback, AfterAllCall
     }
 
     /**
-     * Every container log file of this name of the application, concatenated: this YARN aggregates
-     * no logs (see the README), so they stay in {@link #containerLogs()}.
+     * Every container log file of this name of the application, concatenated, from {@link
+     * #containerLogs()}: the NodeManager keeps them there after aggregating them ({@code
+     * yarn.nodemanager.delete.debug-delay-sec}).
      */
     static String containerLogFiles(String applicationId, String fileName) throws IOException {
         StringBuilder content = new StringBuilder();
@@ -82,6 +83,11 @@ public final class KerberizedTestYarn implements BeforeAllCallback, AfterAllCall
             }
         }
         return content.toString();
+    }
+
+    /** {@code yarn.nodemanager.remote-app-log-dir}: the aggregated logs, by user. */
+    static Path aggregatedLogs() {
+        return get().layout().aggregatedLogs();
     }
 
     /** The NodeManager's {@code yarn.nodemanager.local-dirs}: the containers' working dirs. */

@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  * refused before anything reaches YARN, and bob may see and cancel alice's application only as her
  * ACLs allow, only the ApplicationMaster's container holds the AMRMToken, and HA runs on the
  * SASL-secured ZooKeeper. Two applications, submitted at the start, serve every case but HA's,
- * which loses its own ApplicationMaster.
+ * which loses its own ApplicationMaster, and whose aggregated logs and jobs alice reads at the end.
  */
 @ExtendWith(KerberizedTestYarn.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,6 +58,9 @@ class SecuredYarnIT {
 
     /** alice's application that bob may modify (yarn.modify.acls=bob). */
     private static String slow;
+
+    /** alice's HA application, which lost its ApplicationMaster and SUCCEEDED (test 6). */
+    private static String ha;
 
     @BeforeAll
     static void aliceSubmits() throws Exception {
@@ -213,6 +216,7 @@ class SecuredYarnIT {
                         TestJars.jarOf(FailoverApp.class).toString(),
                         dir.toString(),
                         "after-job-2");
+        ha = id;
         await("main() after job 2")
                 .atMost(APP_TIMEOUT)
                 .until(() -> Files.exists(dir.resolve("kill-driver")));
@@ -258,6 +262,39 @@ class SecuredYarnIT {
                     .atMost(Duration.ofMinutes(1))
                     .until(() -> !zk.exists(node));
         }
+    }
+
+    /**
+     * After the end, under SPNEGO: alice reads what main() printed from the logs her application's
+     * NodeManager aggregated, and its jobs; bob, outside its view ACL, is refused in one line.
+     */
+    @Test
+    @Order(7)
+    void logsAndStatusAfterTheEnd() throws Exception {
+        assertThat(ha).as("test 6's application").isNotNull();
+        assertThat(children(KerberizedTestYarn.aggregatedLogs().resolve("alice")))
+                .as("alice's aggregated logs")
+                .isNotEmpty();
+
+        FlinkDriverCommand.Result logs = cli(as("alice"), "logs", ha);
+        assertThat(logs.exitCode()).as(logs.stderr()).isZero();
+        assertThat(logs.stdout()).contains("main() run 1 starts").contains("main() run 2 starts");
+
+        FlinkDriverCommand.Result status = cli(as("alice"), "status", ha);
+        assertThat(status.exitCode()).as(status.stderr()).isZero();
+        assertThat(status.stdout()).contains("Final status: SUCCEEDED");
+        for (int i = 1; i <= 4; i++) {
+            assertThat(status.stdout()).containsPattern("FINISHED +NORMAL .*: job-" + i);
+        }
+
+        FlinkDriverCommand.Result bob = cli(as("bob"), "logs", ha);
+        assertThat(bob.exitCode()).isEqualTo(1);
+        assertThat(bob.stderr().strip())
+                .doesNotContain("\n")
+                .contains("bob may not view")
+                .contains("alice")
+                .contains("view ACL");
+        assertThat(bob.stdout()).doesNotContain("main() run");
     }
 
     private static String state(String id) throws Exception {

@@ -15,8 +15,8 @@ import java.util.Map;
  * localhost}, so every service principal is {@code <service>/localhost@EXAMPLE.COM}.
  *
  * <p>Containers run with the DefaultContainerExecutor, as the NodeManager's OS user: a production
- * YARN uses the LinuxContainerExecutor (a setuid binary) to run them as the submitting user. Hence
- * no log aggregation and no container logs through the NodeManager here (see {@link #yarnSite}).
+ * YARN uses the LinuxContainerExecutor (a setuid binary) to run them as the submitting user. Its
+ * NodeManager reads their log files with a SecureIOUtils of its own (see {@link LabSecureIo}).
  */
 public final class LocalKerberos {
 
@@ -117,11 +117,6 @@ public final class LocalKerberos {
         p.put("yarn.acl.enable", "true");
         p.put("yarn.admin.acl", "rm");
         p.put(LocalYarnSite.KRB5_CONF, krb5Conf().toString());
-        // A secure NodeManager opens container logs only through SecureIOUtils, which needs
-        // Hadoop's native library and files owned by the application's user (what the
-        // LinuxContainerExecutor gives). Here there is neither: its first log aggregation would
-        // halt the NodeManager, and its log web service answers 500.
-        p.put("yarn.log-aggregation-enable", "false");
         return p;
     }
 

@@ -389,6 +389,9 @@ public final class LocalYarnCluster {
                             + ":"
                             + layout.confDir()
                             + ":"
+                            + (kerberos != null
+                                    ? LabSecureIo.classpathEntry(layout.serverClasspathDir()) + ":"
+                                    : "")
                             + layout.serverClasspathDir()
                             + "/*");
         }

@@ -93,6 +93,11 @@ final class LogsCommand {
         YarnConfiguration yarnConfiguration = YarnClients.configuration(flinkConfig);
         try (YarnClient yarn = YarnClients.start(yarnConfiguration)) {
             ApplicationReport report = YarnClients.report(yarn, id);
+            // YARN's NodeManagers refuse him too (and the cluster file system, for the aggregated
+            // logs); said here in one line, before any of them answers with a stack trace.
+            if (YarnAccess.detailsHidden(report)) {
+                throw YarnAccess.viewRefused(report);
+            }
             if (!report.getApplicationTags().contains(DriverRunCommand.TAG)) {
                 throw CliException.usage(
                         id
