@@ -15,6 +15,7 @@ import org.apache.hadoop.security.Credentials;
 
 import org.apache.kerby.kerberos.kerb.client.KrbClient;
 import org.apache.kerby.kerberos.kerb.type.ticket.TgtTicket;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -50,7 +51,8 @@ import static org.awaitility.Awaitility.await;
  * refused before anything reaches YARN, and bob may see and cancel alice's application only as her
  * ACLs allow, only the ApplicationMaster's container holds the AMRMToken, and HA runs on the
  * SASL-secured ZooKeeper. Two applications, submitted at the start, serve every case but HA's,
- * which loses its own ApplicationMaster.
+ * which loses its own ApplicationMaster, the ticket cache's and the Flink session's (started at the
+ * start too, deploying while the other cases run).
  */
 @ExtendWith(KerberizedTestYarn.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -446,10 +448,9 @@ class SecuredYarnIT {
     @Test
     @Order(8)
     void runIntoASecuredFlinkSession() throws Exception {
-        Path dir =
-                Files.createDirectories(
-                        TestPaths.itDir().resolve("secured-session-" + System.nanoTime()));
-        FlinkSession session = startFlinkSession(dir);
+        Process cli = sessionCli;
+        sessionCli = null; // from here on this case stops the session
+        FlinkSession session = deployedSession(cli, sessionDir);
         try {
             FlinkDriverCommand.Result run =
                     cli(
@@ -500,6 +501,29 @@ class SecuredYarnIT {
             session.stop();
         }
         awaitState(session.id(), "FINISHED");
+    }
+
+    /** {@code yarn-session -d}, deploying while the other cases run. */
+    private static Process sessionCli;
+
+    private static Path sessionDir;
+
+    @BeforeAll
+    static void aliceStartsAFlinkSession() throws Exception {
+        sessionDir =
+                Files.createDirectories(
+                        TestPaths.itDir().resolve("secured-session-" + System.nanoTime()));
+        sessionCli = startFlinkSession(sessionDir);
+    }
+
+    /** The session, when its case did not run. */
+    @AfterAll
+    static void stopTheFlinkSession() throws Exception {
+        Process p = sessionCli;
+        sessionCli = null;
+        if (p != null) {
+            deployedSession(p, sessionDir).stop();
+        }
     }
 
     /** alice's ticket cache, as {@code kinit -kt alice.keytab alice} would write it. */
@@ -554,7 +578,7 @@ class SecuredYarnIT {
      * JVM of its own (the test JVM never logs in), from the plain lib/ of {@link
      * ExistingClusterIT}; it deploys the session and exits.
      */
-    private static FlinkSession startFlinkSession(Path dir) throws Exception {
+    private static Process startFlinkSession(Path dir) throws Exception {
         Path dist = TestPaths.distDir();
         Path lib = ExistingClusterIT.plainLib();
         Path krb5Conf = KerberizedTestYarn.kerberos().krb5Conf();
@@ -599,7 +623,11 @@ class SecuredYarnIT {
         pb.environment().put("KRB5CCNAME", NO_TICKET_CACHE.get("KRB5CCNAME"));
         pb.redirectOutput(dir.resolve("yarn-session.out").toFile());
         pb.redirectError(dir.resolve("yarn-session.err").toFile());
-        Process p = pb.start();
+        return pb.start();
+    }
+
+    /** The session {@code p} deployed, once it has exited. */
+    private static FlinkSession deployedSession(Process p, Path dir) throws Exception {
         if (!p.waitFor(4, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError("yarn-session -d hangs; see " + dir);
