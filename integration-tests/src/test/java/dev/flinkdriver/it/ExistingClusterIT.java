@@ -392,9 +392,9 @@ class ExistingClusterIT {
     /**
      * The distribution's lib/ without the jars that hold {@code dev.flinkdriver} classes (the
      * driver's, the dispatcher's, the client's and the flink-dist-driver entrypoint), built once
-     * per test run into the test's own directory.
+     * per test run into the test's own directory (SecuredYarnIT's Flink session uses it too).
      */
-    private static synchronized Path plainLib() throws IOException {
+    static synchronized Path plainLib() throws IOException {
         if (plainLib != null) {
             return plainLib;
         }

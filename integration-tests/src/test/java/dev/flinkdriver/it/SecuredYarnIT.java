@@ -4,12 +4,18 @@ import dev.flinkdriver.it.apps.FailoverApp;
 import dev.flinkdriver.it.apps.SlowJobApp;
 import dev.flinkdriver.it.apps.StepsApp;
 
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.SecurityOptions;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.security.Credentials;
 
+import org.apache.kerby.kerberos.kerb.client.KrbClient;
+import org.apache.kerby.kerberos.kerb.type.ticket.TgtTicket;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -19,6 +25,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +37,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static dev.flinkdriver.it.KerberizedCli.as;
@@ -41,7 +53,9 @@ import static org.awaitility.Awaitility.await;
  * refused before anything reaches YARN, and bob may see and cancel alice's application only as her
  * ACLs allow, only the ApplicationMaster's container holds the AMRMToken, and HA runs on the
  * SASL-secured ZooKeeper. Two applications, submitted at the start, serve every case but HA's,
- * which loses its own ApplicationMaster, and whose aggregated logs and jobs alice reads at the end.
+ * which loses its own ApplicationMaster and whose aggregated logs and jobs alice reads at the end,
+ * the ticket cache's and the Flink session's (started at the start too, deploying while the other
+ * cases run).
  */
 @ExtendWith(KerberizedTestYarn.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -364,5 +378,264 @@ class SecuredYarnIT {
             }
         }
         throw new AssertionError("No " + fileName + " of " + id + " contains '" + marker + "'");
+    }
+
+    // ------------------------------------------------------------------------
+    //  A ticket cache instead of a keytab; -yid into a secured Flink session
+    // ------------------------------------------------------------------------
+
+    /**
+     * alice logs in from her ticket cache, as after {@code kinit} (this machine has none: the cache
+     * is written with the Kerby client MiniKdc comes with), and no keytab anywhere: {@code status}
+     * and {@code list} work as her (bob could not see the jobs of {@code steps}), and {@code run}
+     * deploys an application as Flink's client does then: with the delegation tokens the client
+     * obtained and no keytab, so that its JobManager has no Kerberos login of its own and renews
+     * nothing.
+     */
+    @Test
+    @Order(8)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
+    void aliceLogsInFromHerTicketCache() throws Exception {
+        Map<String, String> kinit = Map.of("KRB5CCNAME", "FILE:" + ticketCache("alice"));
+
+        FlinkDriverCommand.Result status = cliWithEnv(kinit, "status", "--wait", steps);
+        assertThat(status.exitCode()).as(status.stderr()).isZero();
+        assertThat(status.stdout())
+                .contains("Final status: SUCCEEDED")
+                .containsPattern("FINISHED +NORMAL .*: step-4");
+        FlinkDriverCommand.Result list = cliWithEnv(kinit, "list", "--all");
+        assertThat(list.exitCode()).as(list.stderr()).isZero();
+        assertThat(list.stdout()).contains(steps, slow);
+
+        FlinkDriverCommand.Result run =
+                cliWithEnv(
+                        kinit,
+                        "run",
+                        "-m",
+                        "yarn-cluster",
+                        "-D",
+                        TestJars.jarOf(StepsApp.class).toString(),
+                        "1",
+                        "1");
+        assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
+        String id = run.applicationId();
+        FlinkDriverCommand.Result end = cliWithEnv(kinit, "status", "--wait", id);
+        assertThat(end.exitCode()).as(end.stdout() + end.stderr()).isZero();
+        assertThat(end.stdout())
+                .contains("Final status: SUCCEEDED")
+                .containsPattern("FINISHED +NORMAL .*: step-1");
+        // Nothing to log in with in the cluster: no keytab shipped, no renewal of tokens.
+        String jobManager = containerLog(id, "jobmanager.log", "");
+        assertThat(jobManager)
+                .doesNotContain("Attempting to login to KDC")
+                .doesNotContain(SecurityOptions.KERBEROS_LOGIN_KEYTAB.key())
+                .contains("Kerberos security is disabled")
+                .contains(
+                        "Tokens update task not started because either no tokens obtained or none"
+                                + " of the tokens specified its renewal date");
+    }
+
+    /**
+     * {@code run -D -yid} into a Flink session that alice started on the Kerberized YARN with her
+     * keytab, the way Flink's {@code yarn-session.sh -d} does ({@code FlinkYarnSessionCli}, from a
+     * lib/ with no jar of this project): the driver job and its jobs finish in the session, which
+     * runs on until it is stopped.
+     */
+    @Test
+    @Order(9)
+    void runIntoASecuredFlinkSession() throws Exception {
+        Process cli = sessionCli;
+        sessionCli = null; // from here on this case stops the session
+        FlinkSession session = deployedSession(cli, sessionDir);
+        try {
+            FlinkDriverCommand.Result run =
+                    cli(
+                            as("alice"),
+                            "run",
+                            "-D",
+                            "-yid",
+                            session.id(),
+                            TestJars.jarOf(StepsApp.class).toString(),
+                            "2",
+                            "1");
+            assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
+            Matcher driver =
+                    Pattern.compile("Driver job submitted: ([0-9a-f]{32})").matcher(run.stdout());
+            assertThat(driver.find()).as(run.stdout()).isTrue();
+            String prefix = "Flink Driver: " + StepsApp.class.getName();
+            Map<String, String> jobs =
+                    await("the driver job and its 2 jobs FINISHED in " + session.id())
+                            .atMost(APP_TIMEOUT)
+                            .pollInterval(Duration.ofSeconds(1))
+                            .ignoreExceptions()
+                            .until(
+                                    () -> jobStates(session.restUrl(), prefix),
+                                    j ->
+                                            j.size() == 3
+                                                    && j.values().stream()
+                                                            .allMatch(
+                                                                    List.of(
+                                                                                    "FINISHED",
+                                                                                    "FAILED",
+                                                                                    "CANCELED")
+                                                                            ::contains));
+            assertThat(jobs)
+                    .containsOnly(
+                            Map.entry(prefix, "FINISHED"),
+                            Map.entry(prefix + ": step-1", "FINISHED"),
+                            Map.entry(prefix + ": step-2", "FINISHED"));
+            assertThat(
+                            FlinkRest.get(session.restUrl(), "/jobs/" + driver.group(1))
+                                    .get("state")
+                                    .asText())
+                    .isEqualTo("FINISHED");
+            assertThat(state(session.id())).isEqualTo("RUNNING");
+            assertThat(containerLog(session.id(), "jobmanager.log", "YarnSessionClusterEntrypoint"))
+                    .contains(
+                            "Attempting to login to KDC using principal: alice@EXAMPLE.COM keytab");
+        } finally {
+            session.stop();
+        }
+        awaitState(session.id(), "FINISHED");
+    }
+
+    /** {@code yarn-session -d}, deploying while the other cases run. */
+    private static Process sessionCli;
+
+    private static Path sessionDir;
+
+    @BeforeAll
+    static void aliceStartsAFlinkSession() throws Exception {
+        sessionDir =
+                Files.createDirectories(
+                        TestPaths.itDir().resolve("secured-session-" + System.nanoTime()));
+        sessionCli = startFlinkSession(sessionDir);
+    }
+
+    /** The session, when its case did not run. */
+    @AfterAll
+    static void stopTheFlinkSession() throws Exception {
+        Process p = sessionCli;
+        sessionCli = null;
+        if (p != null) {
+            deployedSession(p, sessionDir).stop();
+        }
+    }
+
+    /** alice's ticket cache, as {@code kinit -kt alice.keytab alice} would write it. */
+    private static Path ticketCache(String user) throws Exception {
+        Path cache = TestPaths.itDir().resolve("krb5cc_" + user + "_" + System.nanoTime());
+        KrbClient kdc = new KrbClient(KerberizedTestYarn.kerberos().krb5Conf().toFile());
+        kdc.init();
+        TgtTicket tgt =
+                kdc.requestTgt(
+                        user + "@EXAMPLE.COM",
+                        KerberizedTestYarn.kerberos().userKeytab(user).toFile());
+        kdc.storeTicket(tgt, cache.toFile());
+        return cache;
+    }
+
+    private static FlinkDriverCommand.Result cliWithEnv(Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        return FlinkDriverCommand.runWithHadoopConf(KerberizedTestYarn.hadoopConfDir(), env, args);
+    }
+
+    /** name -> state of the jobs whose names start with {@code prefix}. */
+    private static Map<String, String> jobStates(String restUrl, String prefix) throws Exception {
+        Map<String, String> states = new TreeMap<>();
+        for (JsonNode job : FlinkRest.get(restUrl, "/jobs/overview").get("jobs")) {
+            String name = job.get("name").asText();
+            if (name.startsWith(prefix)) {
+                states.put(name, job.get("state").asText());
+            }
+        }
+        return states;
+    }
+
+    /** A Flink session on the Kerberized YARN: its application and its REST API. */
+    private record FlinkSession(String id, String restUrl) {
+
+        /** As {@code yarn-session.sh} stops a session: Flink's REST API shuts the cluster down. */
+        void stop() throws Exception {
+            HttpResponse<String> r =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(URI.create(restUrl + "/cluster"))
+                                            .DELETE()
+                                            .timeout(Duration.ofSeconds(60))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * {@code yarn-session.sh -d} as alice with her keytab: Flink's {@code FlinkYarnSessionCli} in a
+     * JVM of its own (the test JVM never logs in), from the plain lib/ of {@link
+     * ExistingClusterIT}; it deploys the session and exits.
+     */
+    private static Process startFlinkSession(Path dir) throws Exception {
+        Path dist = TestPaths.distDir();
+        Path lib = ExistingClusterIT.plainLib();
+        Path krb5Conf = KerberizedTestYarn.kerberos().krb5Conf();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(
+                List.of(
+                        GlobalConfiguration.loadConfiguration(dist.resolve("conf").toString())
+                                .get(CoreOptions.FLINK_JVM_OPTIONS)
+                                .trim()
+                                .split("\\s+")));
+        cmd.addAll(
+                List.of(
+                        "-Xmx256m",
+                        "-Djava.security.krb5.conf=" + krb5Conf,
+                        // Its .yarn-properties file, which would point every later client at it.
+                        "-Djava.io.tmpdir=" + dir,
+                        "-Dlog.file=" + dir.resolve("yarn-session.log"),
+                        "-Dlog4j.configurationFile="
+                                + dist.resolve("conf/log4j-cli.properties").toUri(),
+                        "-cp",
+                        lib
+                                + "/*:"
+                                + dist.resolve("hadoop")
+                                + "/*:"
+                                + KerberizedTestYarn.hadoopConfDir(),
+                        "org.apache.flink.yarn.cli.FlinkYarnSessionCli",
+                        "-d",
+                        "-nm",
+                        "secured Flink session (SecuredYarnIT)",
+                        "-Dsecurity.kerberos.login.keytab="
+                                + KerberizedTestYarn.kerberos().userKeytab("alice"),
+                        "-Dsecurity.kerberos.login.principal=alice@EXAMPLE.COM",
+                        "-Dsecurity.kerberos.krb5-conf.path=" + krb5Conf,
+                        "-Dyarn.staging-directory="
+                                + TestPaths.itDir().resolve("staging").toUri()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("FLINK_CONF_DIR", dist.resolve("conf").toString());
+        pb.environment().put("FLINK_LIB_DIR", lib.toString());
+        pb.environment().put("HADOOP_CONF_DIR", KerberizedTestYarn.hadoopConfDir().toString());
+        pb.environment().remove("YARN_CONF_DIR");
+        pb.environment().put("KRB5CCNAME", NO_TICKET_CACHE.get("KRB5CCNAME"));
+        pb.redirectOutput(dir.resolve("yarn-session.out").toFile());
+        pb.redirectError(dir.resolve("yarn-session.err").toFile());
+        return pb.start();
+    }
+
+    /** The session {@code p} deployed, once it has exited. */
+    private static FlinkSession deployedSession(Process p, Path dir) throws Exception {
+        if (!p.waitFor(4, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("yarn-session -d hangs; see " + dir);
+        }
+        String out = Files.readString(dir.resolve("yarn-session.out"));
+        String log = Files.readString(dir.resolve("yarn-session.log"));
+        assertThat(p.exitValue()).as("yarn-session -d; see %s: %s", dir, out).isZero();
+        Matcher rest = Pattern.compile("JobManager Web Interface: (http://\\S+)").matcher(out);
+        Matcher id =
+                Pattern.compile("Submitting application master (application_\\d+_\\d+)")
+                        .matcher(log);
+        assertThat(rest.find() && id.find()).as("see %s", dir).isTrue();
+        return new FlinkSession(id.group(1), rest.group(1));
     }
 }

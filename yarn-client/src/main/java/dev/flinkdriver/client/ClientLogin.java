@@ -21,7 +21,8 @@ import java.util.Set;
  * conf/config.yaml}, {@code -Dkey=value}, {@code -yDkey=value}), else from the ticket cache of
  * {@code kinit} ({@code KRB5CCNAME}). Flink's CLI installs its security context before it parses
  * the command line, so a keytab given with {@code -D} would be shipped to the cluster but not used
- * by the client itself; here the security keys of the command line are applied first.
+ * by the client itself; here the security keys of the command line ({@link ClientCommandLine}) are
+ * applied first.
  */
 final class ClientLogin {
 
@@ -34,11 +35,13 @@ final class ClientLogin {
     private ClientLogin() {}
 
     /**
-     * Applies the command line's {@code security.*} properties to {@code config}, points the JVM's
-     * Kerberos at the realm's {@code krb5.conf} and installs the security context.
+     * Applies the {@code security.*} keys of the command line's dynamic properties to {@code
+     * config}, points the JVM's Kerberos at the realm's {@code krb5.conf} and installs the security
+     * context.
      */
-    static void install(Configuration config, List<String> args) throws CliException {
-        applySecurityProperties(config, args);
+    static void install(Configuration config, Configuration commandLineProperties)
+            throws CliException {
+        applySecurityProperties(config, commandLineProperties);
         krb5Conf(config);
         try {
             SecurityUtils.install(new SecurityConfiguration(config));
@@ -84,29 +87,18 @@ final class ClientLogin {
     }
 
     /**
-     * {@code -Dsecurity.x=y} and {@code -yDsecurity.x=y} (also {@code -yD security.x=y}) among the
-     * options; the scan ends at the program (a .jar, .py or .sql file), whose own arguments are
-     * main()'s.
+     * The {@code security.*} keys among the command line's dynamic properties ({@link
+     * ClientCommandLine}, which leaves main()'s arguments to main()); the others are the command's.
      */
-    static void applySecurityProperties(Configuration config, List<String> args) {
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.endsWith(".jar") || a.endsWith(".py") || a.endsWith(".sql")) {
-                return;
-            }
-            String property = null;
-            if (a.equals("-yD") && i + 1 < args.size()) {
-                property = args.get(++i);
-            } else if (a.startsWith("-yD")) {
-                property = a.substring(3);
-            } else if (a.startsWith("-D") && a.length() > 2) {
-                property = a.substring(2);
-            }
-            int eq = property == null ? -1 : property.indexOf('=');
-            if (eq > 0 && property.startsWith(SECURITY_PREFIX)) {
-                config.setString(property.substring(0, eq), property.substring(eq + 1));
-            }
-        }
+    static void applySecurityProperties(Configuration config, Configuration commandLine) {
+        commandLine
+                .toMap()
+                .forEach(
+                        (key, value) -> {
+                            if (key.startsWith(SECURITY_PREFIX)) {
+                                config.setString(key, value);
+                            }
+                        });
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.List;
  * <p>commons-cli knows {@code D} only as the dynamic-property option with an argument, so a bare
  * {@code -D} either swallows the next token or, registered as a flag, turns every later {@code
  * -Dk=v} into program arguments. Rewriting the exact token {@code -D} (before the jar) to {@code
- * --driver} keeps both.
+ * --driver} keeps both; a {@code -D} followed by {@code key=value} is Flink's {@code -D key=value}.
  */
 final class DriverArgs {
 
@@ -24,8 +24,9 @@ final class DriverArgs {
     record Normalized(String[] args, boolean driverMode) {}
 
     /**
-     * Rewrites a bare {@code -D} among the options (before the jar) to {@code --driver}; tokens
-     * from the jar on are program arguments and stay as they are.
+     * Rewrites a bare {@code -D} among the options (before the jar) to {@code --driver}, unless
+     * {@code key=value} follows it; tokens from the jar on are program arguments and stay as they
+     * are.
      */
     static Normalized normalize(String[] args, Options runOptions) {
         List<String> out = new ArrayList<>(args.length);
@@ -34,6 +35,13 @@ final class DriverArgs {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (inOptions) {
+                if (a.equals("-D")
+                        && i + 1 < args.length
+                        && ClientCommandLine.isProperty(args[i + 1])) {
+                    out.add(a); // Flink's -D key=value
+                    out.add(args[++i]);
+                    continue;
+                }
                 if (a.equals("-D") || a.equals(DRIVER_LONG)) {
                     out.add(DRIVER_LONG);
                     driverMode = true;

@@ -71,12 +71,15 @@ public final class FlinkDriverCli {
         try {
             String confDir = CliFrontend.getConfigurationDirectoryFromEnv();
             config.addAll(GlobalConfiguration.loadConfiguration(confDir));
-            ClientLogin.install(config, args);
+            ClientCommandLine commandLine =
+                    ClientCommandLine.parse(
+                            args, () -> DriverRunCommand.runOptions(config, confDir));
+            ClientLogin.install(config, commandLine.properties());
             return SecurityUtils.getInstalledContext()
                     .runSecured(
                             () -> {
                                 ClientLogin.requireCredentials(config, args);
-                                return dispatch(args, config, confDir, out);
+                                return dispatch(commandLine, args, config, confDir, out);
                             });
         } catch (Throwable t) {
             LOG.error("flink-driver failed", t);
@@ -97,13 +100,18 @@ public final class FlinkDriverCli {
     }
 
     private static int dispatch(
-            List<String> args, Configuration config, String confDir, PrintStream out)
+            ClientCommandLine commandLine,
+            List<String> args,
+            Configuration config,
+            String confDir,
+            PrintStream out)
             throws Exception {
-        String action = args.isEmpty() ? "" : args.get(0);
-        String[] params = args.stream().skip(1).toArray(String[]::new);
+        String action = commandLine.action();
+        String[] params = commandLine.params();
         // -Dkey=value of the commands of driver mode (e.g. a keytab), as run takes them.
         Configuration own = new Configuration(config);
-        String[] ownParams = dynamicProperties(params, own);
+        own.addAll(commandLine.properties());
+        String[] ownParams = commandLine.ownParams();
         switch (action) {
             case "status":
                 return new StatusCommand(own, out).run(ownParams);
@@ -130,8 +138,7 @@ public final class FlinkDriverCli {
                 break;
         }
         if (action.equals("run")) {
-            DriverArgs.Normalized normalized =
-                    DriverArgs.normalize(params, DriverRunCommand.runOptions(config, confDir));
+            DriverArgs.Normalized normalized = commandLine.run();
             if (normalized.driverMode()) {
                 return new DriverRunCommand(config, confDir, workDir(), out).run(normalized.args());
             }
@@ -159,20 +166,6 @@ public final class FlinkDriverCli {
                 + "). A ResourceManager that restarts answers again once it is back (running"
                 + " applications keep running meanwhile): try again then. Otherwise set"
                 + " HADOOP_CONF_DIR to your cluster's configuration, or start bin/local-yarn.";
-    }
-
-    /** Sets each {@code -Dkey=value} of {@code params} in {@code config}; returns the others. */
-    private static String[] dynamicProperties(String[] params, Configuration config) {
-        List<String> rest = new ArrayList<>();
-        for (String p : params) {
-            int eq = p.indexOf('=');
-            if (p.startsWith("-D") && eq > 2) {
-                config.setString(p.substring(2, eq), p.substring(eq + 1));
-            } else {
-                rest.add(p);
-            }
-        }
-        return rest.toArray(String[]::new);
     }
 
     private static boolean isYarnApplicationId(String[] params) {

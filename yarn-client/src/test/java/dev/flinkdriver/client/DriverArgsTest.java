@@ -32,6 +32,10 @@ class DriverArgsTest {
                 // an option's value is not the jar
                 "-c com.acme.Main -D app.jar -D | -c com.acme.Main --driver app.jar -D | true",
                 "-yD k=v -D app.jar | -yD k=v --driver app.jar | true",
+                // -D key=value is Flink's dynamic property; a path is the jar
+                "-D k=v app.jar | -D k=v app.jar | false",
+                "-D k=v -D app.jar | -D k=v --driver app.jar | true",
+                "-D /apps/build=7/app.jar | --driver /apps/build=7/app.jar | true",
                 "--driverheapmemory 1024 -D app.jar a b | --driverheapmemory 1024 --driver app.jar a b | true",
                 // the values of Flink's own and its YARN command line's options are no jar either
                 "-yqu batch -D app.jar | -yqu batch --driver app.jar | true",
