@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class KerberizedCli {
 
     /** No ticket cache: only what a test passes logs in. */
-    private static final Map<String, String> NO_TICKET_CACHE =
+    static final Map<String, String> NO_TICKET_CACHE =
             Map.of("KRB5CCNAME", "FILE:/nonexistent/flink-driver-it-krb5cc");
 
     private KerberizedCli() {}

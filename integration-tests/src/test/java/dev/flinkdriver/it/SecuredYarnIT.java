@@ -32,6 +32,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -616,7 +617,7 @@ class SecuredYarnIT {
         pb.environment().put("FLINK_LIB_DIR", lib.toString());
         pb.environment().put("HADOOP_CONF_DIR", KerberizedTestYarn.hadoopConfDir().toString());
         pb.environment().remove("YARN_CONF_DIR");
-        pb.environment().put("KRB5CCNAME", NO_TICKET_CACHE.get("KRB5CCNAME"));
+        pb.environment().put("KRB5CCNAME", KerberizedCli.NO_TICKET_CACHE.get("KRB5CCNAME"));
         pb.redirectOutput(dir.resolve("yarn-session.out").toFile());
         pb.redirectError(dir.resolve("yarn-session.err").toFile());
         return pb.start();
