@@ -89,6 +89,15 @@ class DriverResourcesIT {
                 .as("the driver TaskManager's slots")
                 .isEqualTo(1);
 
+        // The JobManager, YARN's ApplicationMaster (container 1), as the RM UI shows it:
+        // driver.jobmanager.process.size's default, not conf/config.yaml's 1024m.
+        assertThat(containers(id))
+                .as("the JobManager's container")
+                .filteredOn(c -> c.getContainerId().getContainerId() == 1)
+                .singleElement()
+                .satisfies(
+                        c -> assertThat(c.getAllocatedResource().getMemorySize()).isEqualTo(512));
+
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
 

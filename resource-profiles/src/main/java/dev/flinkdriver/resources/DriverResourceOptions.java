@@ -9,7 +9,8 @@ import java.time.Duration;
 /**
  * Resources of the driver: the one task that runs main(), in a TaskManager of its own. The CLI's
  * {@code --driverheapmemory}, {@code --driverdirectmemory}, {@code --drivernativememory} (MB) and
- * {@code --drivercpus} set these.
+ * {@code --drivercpus} set these. {@link #JOB_MANAGER_PROCESS_SIZE} sizes the JobManager of a
+ * driver application ({@link DriverJobManagerMemory}).
  */
 public final class DriverResourceOptions {
 
@@ -107,6 +108,29 @@ public final class DriverResourceOptions {
                                     + " longer than this starts a new wait. Keep it below"
                                     + " slot.request.timeout (5 min), which otherwise fails the"
                                     + " waiting job first. 0 waits for ever.");
+
+    public static final ConfigOption<MemorySize> JOB_MANAGER_PROCESS_SIZE =
+            ConfigOptions.key("driver.jobmanager.process.size")
+                    .memoryType()
+                    .defaultValue(MemorySize.ofMebiBytes(512))
+                    .withDescription(
+                            "Process size (hence YARN container) of the JobManager of a driver"
+                                    + " application that the client deploys on a new cluster. A"
+                                    + " driver-mode JobManager holds no main() and no user"
+                                    + " classes: about 40 MB of live heap and 72 MB of metaspace"
+                                    + " after 1,000 jobs. The client gives it this size with a"
+                                    + " lean split, "
+                                    + DriverJobManagerMemory.SPLIT
+                                    + ", the rest heap (224 MB at 512m), in place of"
+                                    + " conf/config.yaml's jobmanager.memory.* (application and"
+                                    + " session modes' size, 1024m in the distribution). A"
+                                    + " submission that sizes its JobManager itself (-yjm, or a"
+                                    + " jobmanager.memory.* size with -D/-yD) gets Flink's sizing"
+                                    + " from those and conf/config.yaml instead, as does every"
+                                    + " driver application with 0. At least "
+                                    + DriverJobManagerMemory.MIN_PROCESS_SIZE.toString()
+                                    + " (Flink's minimum heap of 128 MB). -m <host:port> and -yid"
+                                    + " deploy nothing: the existing cluster keeps its size.");
 
     // ------------------------------------------------------------------------------------------
     // The driver TaskManager's process around the driver slot. Flink sizes the JVM of every

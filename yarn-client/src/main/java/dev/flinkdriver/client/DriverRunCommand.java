@@ -210,6 +210,7 @@ final class DriverRunCommand {
                             mainClass,
                             programArgs);
         }
+        JobManagerSizing.applyToNewCluster(cl, effective);
         return deployNewCluster(effective, jar, libJars, mainClass, programArgs, python);
     }
 

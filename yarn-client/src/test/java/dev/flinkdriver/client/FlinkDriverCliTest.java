@@ -168,6 +168,11 @@ class FlinkDriverCliTest {
                         "--drivercpus: must be greater than 0",
                         List.of("run", "-D", "--drivercpus", "0", "@app")),
                 arguments(
+                        "a driver JobManager below its minimum",
+                        2,
+                        "driver.jobmanager.process.size: 300 mb is too small, at least 416 mb",
+                        List.of("run", "-D", "-Ddriver.jobmanager.process.size=300m", "@app")),
+                arguments(
                         "malformed -yid",
                         2,
                         "garbage",
@@ -402,6 +407,16 @@ class FlinkDriverCliTest {
                 arguments(List.of("cancel", "application_1_1")),
                 arguments(List.of("savepoint", "application_1_1", "/sp")),
                 arguments(List.of("stop", "application_1_1", "--drain")),
+                // driver.jobmanager.process.size sizes new clusters the user did not size: -yjm
+                // ignores even a value it would refuse (-yid: below)
+                arguments(
+                        List.of(
+                                "run",
+                                "-D",
+                                "-yjm",
+                                "1024",
+                                "-Ddriver.jobmanager.process.size=300m",
+                                "@app")),
                 // a valid application savepoint passes the client's checks
                 arguments(List.of("run", "-D", "-s", "@applicationSavepoint", "@app")));
     }
@@ -424,6 +439,25 @@ class FlinkDriverCliTest {
                 .contains("127.0.0.1:1");
         assertThat(seconds).as("seconds until the error").isLessThan(20);
         assertThat(workDirFiles()).as("files left in the client's work directory").isEmpty();
+    }
+
+    /** An existing cluster keeps its size: driver.jobmanager.process.size, even bad, is unread. */
+    @Test
+    void submissionToAnExistingClusterIgnoresTheDriversJobManagerSize() {
+        Result r =
+                run(
+                        List.of(
+                                "run",
+                                "-D",
+                                "-yid",
+                                "application_1_1",
+                                "-Ddriver.jobmanager.process.size=300m",
+                                "@app"));
+
+        assertThat(r.exitCode).as("exit code; stderr: %s", r.stderr).isEqualTo(1);
+        assertThat(r.stderr)
+                .contains("YARN application application_1_0001", "localhost:1")
+                .doesNotContain("driver.jobmanager.process.size");
     }
 
     @Test

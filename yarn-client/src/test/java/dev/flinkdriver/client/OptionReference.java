@@ -36,7 +36,7 @@ final class OptionReference {
                                     + " treated."),
                     new Section(
                             DriverResourceOptions.class,
-                            "The driver's own TaskManager, which runs main() in one task."),
+                            "The driver's own TaskManager, which runs main() in one task, and the JobManager of a driver application."),
                     new Section(DriverClientOptions.class, "The flink-driver client."),
                     new Section(
                             DriverHaOptions.class,
