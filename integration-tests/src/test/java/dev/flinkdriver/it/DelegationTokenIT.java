@@ -97,20 +97,9 @@ class DelegationTokenIT {
                         // a renewal fails while a lost TaskManager (the killed driver's) is still
                         // registered.
                         "-yD",
-                        "security.delegation.tokens.renewal.retry.backoff=1 s",
-                        "-yD",
-                        "high-availability.type=zookeeper",
-                        "-yD",
-                        "high-availability.zookeeper.quorum="
-                                + KerberizedTestYarn.zookeeperQuorum(),
-                        "-yD",
-                        "high-availability.zookeeper.client.acl=creator",
-                        "-yD",
-                        "security.kerberos.login.contexts=Client",
-                        "-yD",
-                        "yarn.application-attempts=2",
-                        TestJars.jarOf(TokenWatchApp.class).toString(),
-                        dir.toString()));
+                        "security.delegation.tokens.renewal.retry.backoff=1 s"));
+        options.addAll(KerberizedCli.haOnSecuredZooKeeper());
+        options.addAll(List.of(TestJars.jarOf(TokenWatchApp.class).toString(), dir.toString()));
         id = submit(options.toArray(String[]::new));
     }
 

@@ -32,6 +32,34 @@ final class KerberizedCli {
         return r.applicationId();
     }
 
+    /**
+     * HA on the Kerberized YARN's SASL ZooKeeper, two attempts: nodes only their creator (the
+     * keytab's user) may read, and the Client login context so that ZooKeeper gets the keytab.
+     */
+    static List<String> haOnSecuredZooKeeper() throws IOException {
+        return List.of(
+                "-yD",
+                "high-availability.type=zookeeper",
+                "-yD",
+                "high-availability.zookeeper.quorum=" + KerberizedTestYarn.zookeeperQuorum(),
+                "-yD",
+                "high-availability.zookeeper.client.acl=creator",
+                "-yD",
+                "security.kerberos.login.contexts=Client",
+                "-yD",
+                "yarn.application-attempts=2");
+    }
+
+    /** The one line, exit 1, of bob's view refused on alice's application. */
+    static void assertViewRefused(FlinkDriverCommand.Result bob) {
+        assertThat(bob.exitCode()).isEqualTo(1);
+        assertThat(bob.stderr().strip())
+                .doesNotContain("\n")
+                .contains("bob may not view")
+                .contains("alice")
+                .contains("view ACL");
+    }
+
     /** The -D options of a user's keytab login. */
     static List<String> as(String user) {
         return List.of(

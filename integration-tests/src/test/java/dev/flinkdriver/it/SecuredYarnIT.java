@@ -122,12 +122,7 @@ class SecuredYarnIT {
         awaitState(steps, "RUNNING");
 
         FlinkDriverCommand.Result status = cli(as("bob"), "status", steps);
-        assertThat(status.exitCode()).isEqualTo(1);
-        assertThat(status.stderr().strip())
-                .doesNotContain("\n")
-                .contains("bob may not view")
-                .contains("alice")
-                .contains("view ACL");
+        KerberizedCli.assertViewRefused(status);
         assertThat(status.stdout()).contains("State:        RUNNING").doesNotContain("Jobs:");
 
         FlinkDriverCommand.Result cancel = cli(as("bob"), "cancel", steps);
@@ -215,22 +210,13 @@ class SecuredYarnIT {
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void haOnTheSecuredZooKeeperSurvivesALostApplicationMaster() throws Exception {
         Path dir = FailoverTraces.newDir("secured-jm-failover");
-        String id =
-                submit(
-                        "-yD",
-                        "high-availability.type=zookeeper",
-                        "-yD",
-                        "high-availability.zookeeper.quorum="
-                                + KerberizedTestYarn.zookeeperQuorum(),
-                        "-yD",
-                        "high-availability.zookeeper.client.acl=creator",
-                        "-yD",
-                        "security.kerberos.login.contexts=Client",
-                        "-yD",
-                        "yarn.application-attempts=2",
+        List<String> args = new ArrayList<>(KerberizedCli.haOnSecuredZooKeeper());
+        args.addAll(
+                List.of(
                         TestJars.jarOf(FailoverApp.class).toString(),
                         dir.toString(),
-                        "after-job-2");
+                        "after-job-2"));
+        String id = submit(args.toArray(String[]::new));
         ha = id;
         await("main() after job 2")
                 .atMost(APP_TIMEOUT)
@@ -303,12 +289,7 @@ class SecuredYarnIT {
         }
 
         FlinkDriverCommand.Result bob = cli(as("bob"), "logs", ha);
-        assertThat(bob.exitCode()).isEqualTo(1);
-        assertThat(bob.stderr().strip())
-                .doesNotContain("\n")
-                .contains("bob may not view")
-                .contains("alice")
-                .contains("view ACL");
+        KerberizedCli.assertViewRefused(bob);
         assertThat(bob.stdout()).doesNotContain("main() run");
     }
 
