@@ -93,7 +93,7 @@ class DriverResourcesIT {
         // driver.jobmanager.process.size's default, not conf/config.yaml's 1024m.
         assertThat(containers(id))
                 .as("the JobManager's container")
-                .filteredOn(c -> c.getContainerId().getContainerId() == 1)
+                .filteredOn(DriverResourcesIT::isApplicationMaster)
                 .singleElement()
                 .satisfies(
                         c -> assertThat(c.getAllocatedResource().getMemorySize()).isEqualTo(512));
@@ -206,12 +206,19 @@ class DriverResourcesIT {
         return TestYarn.get().yarnClient().getContainers(report.getCurrentApplicationAttemptId());
     }
 
+    /**
+     * Container 1 of its attempt. The id's high bits hold the ResourceManager's epoch once the RM
+     * restarted (NodeLossIT restarts this YARN's): {@code container_e01_..._000001}.
+     */
+    private static boolean isApplicationMaster(ContainerReport c) {
+        return (c.getContainerId().getContainerId() & ContainerId.CONTAINER_ID_BITMASK) == 1;
+    }
+
     private static List<ContainerReport> runningTaskManagerContainers(ApplicationId id)
             throws Exception {
         List<ContainerReport> out = new ArrayList<>();
         for (ContainerReport c : containers(id)) {
-            boolean am = c.getContainerId().getContainerId() == 1;
-            if (!am && c.getContainerState() == ContainerState.RUNNING) {
+            if (!isApplicationMaster(c) && c.getContainerState() == ContainerState.RUNNING) {
                 out.add(c);
             }
         }
