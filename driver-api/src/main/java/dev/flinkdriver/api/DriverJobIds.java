@@ -46,8 +46,8 @@ public final class DriverJobIds {
         checkArgument(
                 jobManagerAttempt > 0, "JobManager attempts start at 1: %s", jobManagerAttempt);
         checkArgument(leadership > 0, "Leaderships start at 1: %s", leadership);
-        // The first JobManager's ids are the ones driver failover has always used, and the first
-        // leadership's the ones JobManager failover has.
+        // The first JobManager's hashed names are the ones driver failover has always hashed, and
+        // the first leadership's the ones JobManager failover has.
         String jobManager =
                 jobManagerAttempt == 1 && leadership == 1
                         ? ""

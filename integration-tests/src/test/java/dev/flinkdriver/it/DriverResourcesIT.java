@@ -1,6 +1,7 @@
 package dev.flinkdriver.it;
 
 import dev.flinkdriver.it.apps.SlowJobApp;
+import dev.flinkdriver.resources.DriverResourceOptions;
 
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 
@@ -96,7 +97,12 @@ class DriverResourcesIT {
                 .filteredOn(DriverResourcesIT::isApplicationMaster)
                 .singleElement()
                 .satisfies(
-                        c -> assertThat(c.getAllocatedResource().getMemorySize()).isEqualTo(512));
+                        c ->
+                                assertThat(c.getAllocatedResource().getMemorySize())
+                                        .isEqualTo(
+                                                DriverResourceOptions.JOB_MANAGER_PROCESS_SIZE
+                                                        .defaultValue()
+                                                        .getMebiBytes()));
 
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);

@@ -24,9 +24,10 @@ import java.nio.file.Path;
  *
  * <p>A production secured YARN has both the native library and the LinuxContainerExecutor (it runs
  * each container as its user), and Hadoop's own class there. What the owner check guards against, a
- * container's user swapping his log file for a link to someone else's file, cannot happen here
- * either: all containers run as one OS user anyway. {@code LabSecureIoTest} fails when Hadoop
- * changes any of this (its class opens files under Kerberos without native code, or its API moves).
+ * container's user swapping his log file for a link to someone else's file, exposes nothing new
+ * here: all containers run as one OS user and can read each other's files anyway. {@code
+ * LabSecureIoTest} fails when Hadoop changes any of this (its class opens files under Kerberos
+ * without native code, or its API moves).
  */
 final class LabSecureIo {
 

@@ -25,6 +25,9 @@ import java.util.Optional;
  */
 public final class DriverJobManagerMemory {
 
+    /** The default process size: every peak measured stays at least 85 MB below it. */
+    public static final MemorySize DEFAULT_PROCESS_SIZE = MemorySize.ofMebiBytes(512);
+
     /** Classes of Flink's JobManager, the dispatcher's and the HA clients': 72 MB measured. */
     public static final MemorySize JVM_METASPACE = MemorySize.ofMebiBytes(128);
 
@@ -49,6 +52,11 @@ public final class DriverJobManagerMemory {
                     .add(JVM_OVERHEAD_MIN)
                     .add(OFF_HEAP)
                     .add(JobManagerOptions.MIN_JVM_HEAP_SIZE);
+
+    /** The heap this split leaves in a process of {@code processSize} below 1 GB. */
+    static MemorySize heapOf(MemorySize processSize) {
+        return processSize.subtract(JVM_METASPACE).subtract(JVM_OVERHEAD_MIN).subtract(OFF_HEAP);
+    }
 
     /**
      * Flink's options that size the JobManager's process. One of them given for a submission means

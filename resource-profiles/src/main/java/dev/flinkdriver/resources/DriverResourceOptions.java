@@ -2,6 +2,7 @@ package dev.flinkdriver.resources;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 
 import java.time.Duration;
@@ -112,7 +113,7 @@ public final class DriverResourceOptions {
     public static final ConfigOption<MemorySize> JOB_MANAGER_PROCESS_SIZE =
             ConfigOptions.key("driver.jobmanager.process.size")
                     .memoryType()
-                    .defaultValue(MemorySize.ofMebiBytes(512))
+                    .defaultValue(DriverJobManagerMemory.DEFAULT_PROCESS_SIZE)
                     .withDescription(
                             "Process size (hence YARN container) of the JobManager of a driver"
                                     + " application that the client deploys on a new cluster. A"
@@ -121,7 +122,13 @@ public final class DriverResourceOptions {
                                     + " after 1,000 jobs. The client gives it this size with a"
                                     + " lean split, "
                                     + DriverJobManagerMemory.SPLIT
-                                    + ", the rest heap (224 MB at 512m), in place of"
+                                    + ", the rest heap ("
+                                    + DriverJobManagerMemory.heapOf(
+                                                    DriverJobManagerMemory.DEFAULT_PROCESS_SIZE)
+                                            .getMebiBytes()
+                                    + " MB at "
+                                    + DriverJobManagerMemory.DEFAULT_PROCESS_SIZE.toString()
+                                    + "), in place of"
                                     + " conf/config.yaml's jobmanager.memory.* (application and"
                                     + " session modes' size, 1024m in the distribution). A"
                                     + " submission that sizes its JobManager itself (-yjm, or a"
@@ -129,8 +136,14 @@ public final class DriverResourceOptions {
                                     + " from those and conf/config.yaml instead, as does every"
                                     + " driver application with 0. At least "
                                     + DriverJobManagerMemory.MIN_PROCESS_SIZE.toString()
-                                    + " (Flink's minimum heap of 128 MB). -m <host:port> and -yid"
-                                    + " deploy nothing: the existing cluster keeps its size.");
+                                    + " (Flink's minimum heap of "
+                                    + JobManagerOptions.MIN_JVM_HEAP_SIZE.getMebiBytes()
+                                    + " MB). A JobManager that loads a file system plugin for HA"
+                                    + " or checkpoint storage (S3, GCS, Azure) needs more metaspace"
+                                    + " than this split's, whatever the process size: give it"
+                                    + " -Djobmanager.memory.jvm-metaspace.size."
+                                    + " -m <host:port> and -yid deploy nothing: the existing"
+                                    + " cluster keeps its size.");
 
     // ------------------------------------------------------------------------------------------
     // The driver TaskManager's process around the driver slot. Flink sizes the JVM of every

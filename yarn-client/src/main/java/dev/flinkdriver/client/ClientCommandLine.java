@@ -52,11 +52,13 @@ record ClientCommandLine(
                     action, params, runProperties(run.args(), options), params, run);
         }
         Configuration properties = new Configuration();
+        Configuration yarnProperties = new Configuration();
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < params.length; i++) {
             String p = params[i];
             String property = null;
-            if ((p.equals("-D") || p.equals("-yD")) && i + 1 < params.length) {
+            boolean yarnProperty = p.equals("-yD");
+            if ((p.equals("-D") || yarnProperty) && i + 1 < params.length) {
                 if (isProperty(params[i + 1])) {
                     property = params[++i];
                 }
@@ -65,12 +67,15 @@ record ClientCommandLine(
             }
             if (property != null && isProperty(property)) {
                 int eq = property.indexOf('=');
-                properties.setString(property.substring(0, eq), property.substring(eq + 1));
+                (yarnProperty ? yarnProperties : properties)
+                        .setString(property.substring(0, eq), property.substring(eq + 1));
             } else {
                 rest.add(p);
             }
         }
-        return new ClientCommandLine(action, params, properties, rest.toArray(String[]::new), null);
+        yarnProperties.addAll(properties); // -D over -yD, as for run
+        return new ClientCommandLine(
+                action, params, yarnProperties, rest.toArray(String[]::new), null);
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * The client's own login, as Flink's CLI does it ({@link SecurityUtils#install}): from {@code
  * security.kerberos.login.keytab} and {@code .principal} wherever they are set ({@code
- * conf/config.yaml}, {@code -Dkey=value}, {@code -yDkey=value}), else from the ticket cache of
+ * conf/config.yaml}, {@code -Dkey=value}, {@code -yD key=value}), else from the ticket cache of
  * {@code kinit} ({@code KRB5CCNAME}). Flink's CLI installs its security context before it parses
  * the command line, so a keytab given with {@code -D} would be shipped to the cluster but not used
  * by the client itself; here the security keys of the command line ({@link ClientCommandLine}) are

@@ -116,6 +116,18 @@ class ClientLoginTest {
     }
 
     @Test
+    void dOverYdForOtherCommandsWhateverTheOrder() {
+        Configuration login =
+                login(
+                        "status",
+                        "-Dsecurity.kerberos.login.principal=d@EXAMPLE.COM",
+                        "-yD",
+                        "security.kerberos.login.principal=yd@EXAMPLE.COM",
+                        "application_1_0001");
+        assertThat(login.get(SecurityOptions.KERBEROS_LOGIN_PRINCIPAL)).isEqualTo("d@EXAMPLE.COM");
+    }
+
+    @Test
     void otherCommandsTakeThemAnywhere() {
         ClientCommandLine cl =
                 parse(
