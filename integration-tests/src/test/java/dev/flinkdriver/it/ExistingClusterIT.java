@@ -18,7 +18,6 @@ import org.apache.flink.configuration.DeploymentOptionsInternal;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.yarn.YarnClientYarnClusterInformationRetriever;
 import org.apache.flink.yarn.YarnClusterDescriptor;
 import org.apache.flink.yarn.configuration.YarnConfigOptions;
@@ -40,7 +39,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -352,7 +350,7 @@ class ExistingClusterIT {
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(500))
                 .until(
-                        () -> jobsNamed(restUrl, prefix),
+                        () -> FlinkRest.jobStates(restUrl, prefix),
                         named ->
                                 named.values().stream()
                                                 .filter(
@@ -364,17 +362,6 @@ class ExistingClusterIT {
                                                                         .contains(st))
                                                 .count()
                                         >= n);
-    }
-
-    private static Map<String, String> jobsNamed(String restUrl, String prefix) throws Exception {
-        Map<String, String> named = new HashMap<>();
-        for (JsonNode job : FlinkRest.get(restUrl, "/jobs/overview").get("jobs")) {
-            String name = job.get("name").asText();
-            if (name.startsWith(prefix)) {
-                named.put(name, job.get("state").asText());
-            }
-        }
-        return named;
     }
 
     private static String jobs(String restUrl) {

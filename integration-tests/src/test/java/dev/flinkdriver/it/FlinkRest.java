@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Reads Flink's (or YARN's) REST API the way a user's script would. */
 final class FlinkRest {
@@ -34,5 +36,17 @@ final class FlinkRest {
             throw new AssertionError("GET " + url + " -> " + r.statusCode() + ": " + r.body());
         }
         return JSON.readTree(r.body());
+    }
+
+    /** Name -> state of the cluster's jobs whose names start with {@code prefix}, by name. */
+    static Map<String, String> jobStates(String restUrl, String prefix) throws Exception {
+        Map<String, String> states = new TreeMap<>();
+        for (JsonNode job : get(restUrl, "/jobs/overview").get("jobs")) {
+            String name = job.get("name").asText();
+            if (name.startsWith(prefix)) {
+                states.put(name, job.get("state").asText());
+            }
+        }
+        return states;
     }
 }

@@ -451,7 +451,7 @@ class SecuredYarnIT {
                             .pollInterval(Duration.ofSeconds(1))
                             .ignoreExceptions()
                             .until(
-                                    () -> jobStates(session.restUrl(), prefix),
+                                    () -> FlinkRest.jobStates(session.restUrl(), prefix),
                                     j ->
                                             j.size() == 3
                                                     && j.values().stream()
@@ -520,18 +520,6 @@ class SecuredYarnIT {
     private static FlinkDriverCommand.Result cliWithEnv(Map<String, String> env, String... args)
             throws IOException, InterruptedException {
         return FlinkDriverCommand.runWithHadoopConf(KerberizedTestYarn.hadoopConfDir(), env, args);
-    }
-
-    /** name -> state of the jobs whose names start with {@code prefix}. */
-    private static Map<String, String> jobStates(String restUrl, String prefix) throws Exception {
-        Map<String, String> states = new TreeMap<>();
-        for (JsonNode job : FlinkRest.get(restUrl, "/jobs/overview").get("jobs")) {
-            String name = job.get("name").asText();
-            if (name.startsWith(prefix)) {
-                states.put(name, job.get("state").asText());
-            }
-        }
-        return states;
     }
 
     /** A Flink session on the Kerberized YARN: its application and its REST API. */
