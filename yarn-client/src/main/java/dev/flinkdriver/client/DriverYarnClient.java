@@ -1,5 +1,8 @@
 package dev.flinkdriver.client;
 
+import dev.flinkdriver.entrypoint.ContainerClassDataSharing;
+import dev.flinkdriver.entrypoint.ContainerClassDataSharing.Role;
+
 import org.apache.flink.configuration.Configuration;
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -15,9 +18,10 @@ import java.util.Optional;
 /**
  * The YARN client Flink's deployment submits through: it remembers what it submitted so that a
  * failed deployment can be cleaned up and named, and lets the deployment end once YARN has accepted
- * the application ({@link DriverClientOptions#RETURN_WHEN}), and adds the closing attempt ({@link
- * ClosingAttemptRequest}). Flink builds the submission context and waits for the ApplicationMaster
- * in private methods; the client is the one seam.
+ * the application ({@link DriverClientOptions#RETURN_WHEN}), adds the closing attempt ({@link
+ * ClosingAttemptRequest}) and the JobManager's class-data archive ({@link
+ * ContainerClassDataSharing}). Flink builds the submission context and waits for the
+ * ApplicationMaster in private methods; the client is the one seam.
  */
 final class DriverYarnClient extends YarnClientImpl {
 
@@ -42,6 +46,9 @@ final class DriverYarnClient extends YarnClientImpl {
         context.setMaxAppAttempts(
                 ClosingAttemptRequest.maxAppAttempts(
                         context.getMaxAppAttempts(), flinkConfig, getConfig()));
+        // Flink builds the ApplicationMaster's start command in a package-private method.
+        new ContainerClassDataSharing(flinkConfig)
+                .apply(context.getAMContainerSpec(), command -> Role.JOBMANAGER);
         return super.submitApplication(context);
     }
 

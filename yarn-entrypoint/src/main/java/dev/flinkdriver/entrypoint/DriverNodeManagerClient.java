@@ -7,21 +7,33 @@ import org.apache.hadoop.yarn.client.api.async.impl.NMClientAsyncImpl;
 
 /**
  * YARN's asynchronous NodeManager client, starting the driver's TaskManager with its own JVM
- * options ({@link DriverTaskManagerLaunch}). Flink's resource manager driver builds each
- * container's launch context privately and hands it to this client, the one place to change it.
+ * options ({@link DriverTaskManagerLaunch}) and every TaskManager with its class-data archive
+ * ({@link ContainerClassDataSharing}). Flink's resource manager driver builds each container's
+ * launch context privately and hands it to this client, the one place to change it.
  */
 final class DriverNodeManagerClient extends NMClientAsyncImpl {
 
     private final DriverTaskManagerLaunch launch;
 
+    private final ContainerClassDataSharing classDataSharing;
+
     DriverNodeManagerClient(
-            NMClientAsync.AbstractCallbackHandler callbackHandler, DriverTaskManagerLaunch launch) {
+            NMClientAsync.AbstractCallbackHandler callbackHandler,
+            DriverTaskManagerLaunch launch,
+            ContainerClassDataSharing classDataSharing) {
         super(callbackHandler);
         this.launch = launch;
+        this.classDataSharing = classDataSharing;
     }
 
     @Override
     public void startContainerAsync(Container container, ContainerLaunchContext context) {
+        classDataSharing.apply(
+                context,
+                command ->
+                        launch.isDriverTaskManager(command)
+                                ? ContainerClassDataSharing.Role.DRIVER
+                                : ContainerClassDataSharing.Role.TASKMANAGER);
         launch.apply(context);
         super.startContainerAsync(container, context);
     }

@@ -57,7 +57,8 @@ final class DriverYarnResourceManagerDriver extends YarnResourceManagerDriver {
                     DriverNodeManagerClient nodeManagers =
                             new DriverNodeManagerClient(
                                     callbackHandler,
-                                    new DriverTaskManagerLaunch(flinkConfig, driverResources));
+                                    new DriverTaskManagerLaunch(flinkConfig, driverResources),
+                                    new ContainerClassDataSharing(flinkConfig));
                     // A resource manager that loses leadership stops its clients; the
                     // TaskManagers run on for the next leader (see AmRegistration). YARN stops
                     // every container when the application ends.

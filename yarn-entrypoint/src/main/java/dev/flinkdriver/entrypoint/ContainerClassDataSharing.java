@@ -1,0 +1,158 @@
+package dev.flinkdriver.entrypoint;
+
+import dev.flinkdriver.resources.DriverResourceOptions;
+
+import org.apache.flink.configuration.Configuration;
+
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Class-data sharing (Java's AppCDS) for the JVMs of a driver application's containers ({@code
+ * driver.class-data-sharing}): each JobManager, driver TaskManager and user TaskManager maps the
+ * classes of Flink's lib/ from an archive on its node instead of loading, parsing and verifying
+ * them from the jars, which is a third of the CPU such a JVM spends to start.
+ *
+ * <p>Java 17 cannot archive on its own while an application runs ({@code
+ * -XX:+AutoCreateSharedArchive} is Java 19; {@code -XX:+RecordDynamicDumpInfo} refuses a class path
+ * with a directory, which a YARN container's always has) and a dump at exit races YARN's SIGKILL.
+ * So the start command decides, in the container's shell, before the JVM starts, per node, role and
+ * lib/ (the archive's name is a checksum of the JVM and of lib/'s localised jars, which the JVM
+ * checks by size and time):
+ *
+ * <ol>
+ *   <li>an archive exists: map it;
+ *   <li>a class list exists, written by an earlier container of the role that has ended: dump the
+ *       archive from it ({@code -Xshare:dump}, about 5 CPU seconds, before this JVM starts, so that
+ *       the dump never shares the container's memory with it), then map it;
+ *   <li>nobody records one yet: record this JVM's classes ({@code -XX:DumpLoadedClassList});
+ *   <li>otherwise start as without.
+ * </ol>
+ *
+ * <p>The archives live in the user's own directory of the NodeManager ({@code LOCAL_USER_DIRS},
+ * which YARN keeps across applications and no other user can write: an archive is trusted code),
+ * and leave after 30 days unused. The class path archived is the prefix of the container's that is
+ * lib/'s jars, so that the application's own entries after it (its configuration, Hadoop's) never
+ * invalidate the archive. A lib/ shipped with each application (no {@code yarn.provided.lib.dirs})
+ * is localised anew per application, so each one records and never maps: the first step is then
+ * skipped altogether.
+ */
+public final class ContainerClassDataSharing {
+
+    /** The kind of JVM a container runs; each has an archive of its own classes. */
+    public enum Role {
+        JOBMANAGER,
+        DRIVER,
+        TASKMANAGER;
+
+        String fileName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How Flink's YARN start command template begins ({@code %java%}). */
+    static final String JAVA = "$JAVA_HOME/bin/java ";
+
+    /** Days an archive or class list may go unused before a container start deletes it. */
+    static final int UNUSED_DAYS = 30;
+
+    private static final Pattern ALREADY_SHARING =
+            Pattern.compile("-XX:SharedArchiveFile=|-Xshare:");
+
+    private final boolean enabled;
+
+    public ContainerClassDataSharing(Configuration flinkConfig) {
+        this.enabled = flinkConfig.get(DriverResourceOptions.CLASS_DATA_SHARING);
+    }
+
+    /**
+     * Puts the archive's JVM options into each Java start command of a container, in place.
+     *
+     * @param roleOf the role of the JVM a start command starts
+     */
+    public void apply(ContainerLaunchContext context, Function<String, Role> roleOf) {
+        if (!enabled || context.getCommands() == null) {
+            return;
+        }
+        final List<String> commands = new ArrayList<>(context.getCommands());
+        boolean changed = false;
+        for (int i = 0; i < commands.size(); i++) {
+            final String command = commands.get(i);
+            // A user's own archive (env.java.opts.*) wins; two would make the JVM refuse to start.
+            if (command.startsWith(JAVA) && !ALREADY_SHARING.matcher(command).find()) {
+                commands.set(
+                        i,
+                        command.replaceFirst(
+                                Pattern.quote(JAVA),
+                                Matcher.quoteReplacement(
+                                        JAVA + jvmOptions(roleOf.apply(command)) + " ")));
+                changed = true;
+            }
+        }
+        if (changed) {
+            context.setCommands(commands);
+        }
+    }
+
+    /**
+     * The JVM options, as a shell command substitution that YARN's launch script runs in the
+     * container's directory. It is one line without double quotes, as YARN writes the start command
+     * into {@code exec /bin/bash -c "..."}, and prints nothing (the JVM starts as without) whenever
+     * something is amiss.
+     */
+    static String jvmOptions(Role role) {
+        final String archive = "$a.jsa";
+        final String use = "echo -XX:SharedArchiveFile=" + archive + " -Xlog:cds=off";
+        final List<String> steps =
+                List.of(
+                        "[ ${#LOCAL_USER_DIRS} -gt 0 ] || exit 0",
+                        "d=${LOCAL_USER_DIRS%%,*}",
+                        "d=${d%/}/flink-driver-cds",
+                        "case $d in *' '*) exit 0;; esac",
+                        "cp=$(printf %s $CLASSPATH | awk -v RS=: -v ORS=: -v p=lib/"
+                                + " '!NF{next} index($0,p)==1 && /[.]jar$/{print; next} {exit}')",
+                        // lib/ localised per application: nothing to share.
+                        "case $(readlink -f ${cp%%:*}) in */appcache/*|'') exit 0;; esac",
+                        "mkdir -p -m 700 $d 2>/dev/null && [ -O $d ] || exit 0",
+                        "find $d -maxdepth 1 -type f -mtime +"
+                                + UNUSED_DAYS
+                                + " -delete 2>/dev/null",
+                        "k=$({ echo $JAVA_HOME; ls -lL $JAVA_HOME/lib/modules lib; } 2>/dev/null"
+                                + " | cksum | cut -d' ' -f1)",
+                        "a=$d/$k-" + role.fileName(),
+                        "if [ -s "
+                                + archive
+                                + " ]; then touch -c "
+                                + archive
+                                + "; "
+                                + use
+                                + "; exit 0; fi",
+                        "[ -e $a.failed ] && exit 0",
+                        // A recorder that has ended leaves a complete list, but for a last line
+                        // a SIGKILL may have cut.
+                        "for f in $a.classlist.*; do [ -e $f ] && ! kill -0 ${f##*.} 2>/dev/null"
+                                + " && head -n -1 $f > $a.list.$$ && mv $a.list.$$ $a.classlist"
+                                + " && rm -f $f; done",
+                        "if [ -s $a.classlist ]; then t=$a.jsa.tmp.$$;"
+                                + " if timeout 300 $JAVA_HOME/bin/java -Xshare:dump -Xmx128m"
+                                + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+                                + " -XX:SharedClassListFile=$a.classlist -XX:SharedArchiveFile=$t"
+                                + " -cp $cp > $a.dump.log 2>&1 && mv $t "
+                                + archive
+                                + ";"
+                                + " then "
+                                + use
+                                + ";"
+                                + " else rm -f $t; touch $a.failed; fi;"
+                                + " exit 0; fi",
+                        "for f in $a.classlist.*; do [ -e $f ] && exit 0; done",
+                        "echo -XX:DumpLoadedClassList=$a.classlist.$$");
+        return "$(" + String.join("; ", steps) + ")";
+    }
+}
