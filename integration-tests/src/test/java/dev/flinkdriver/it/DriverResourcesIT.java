@@ -22,8 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +120,69 @@ class DriverResourcesIT {
                     .as("a user TaskManager's JVM options")
                     .doesNotContain("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
         }
+    }
+
+    /**
+     * driver.class-data-sharing: a node records a role's classes in its first container and dumps
+     * the archive in its second, so a few applications on the test YARN's NodeManagers reach one
+     * whose three JVMs all map the archive of their role (in the whole suite, the first one does).
+     */
+    @Test
+    void everyContainerJvmMapsTheClassDataArchiveOfItsRole() throws Exception {
+        Map<String, String> mapped = Map.of();
+        for (int app = 1; app <= 5 && mapped.size() < 3; app++) {
+            ApplicationId id =
+                    FlinkDriverCommand.submitDriver(
+                            TestJars.jarOf(SlowJobApp.class).toString(), "wait", "15");
+            String rest = TestYarn.get().awaitRunning(id).getOriginalTrackingUrl();
+            JsonNode driverJob =
+                    awaitJob(rest, "Flink Driver: " + SlowJobApp.class.getName(), "RUNNING");
+            awaitJob(rest, ": slow-job", "RUNNING");
+            Set<String> driverTms = taskManagersOf(rest, driverJob.get("jid").asText());
+            Map<String, String> archives = new HashMap<>();
+            for (ContainerReport c : containers(id)) {
+                String container = c.getContainerId().toString();
+                String role =
+                        isApplicationMaster(c)
+                                ? "jobmanager"
+                                : driverTms.contains(container) ? "driver" : "taskmanager";
+                mappedArchive(container).ifPresent(archive -> archives.put(role, archive));
+            }
+            ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
+            assertThat(end.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+            mapped = archives;
+        }
+        assertThat(mapped)
+                .as("the archive each JVM of one application maps (/proc/<pid>/maps)")
+                .containsOnlyKeys("jobmanager", "driver", "taskmanager")
+                .allSatisfy((role, archive) -> assertThat(archive).endsWith("-" + role + ".jsa"));
+    }
+
+    /** The class-data archive the JVM of a running container has mapped, if any. */
+    private static Optional<String> mappedArchive(String containerId) throws Exception {
+        try (var pids = Files.list(Path.of("/proc"))) {
+            for (Path proc :
+                    pids.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String cmdline = Files.readString(proc.resolve("cmdline"));
+                    if (!cmdline.contains("/" + containerId + "/")) {
+                        continue;
+                    }
+                    try (var maps = Files.lines(proc.resolve("maps"))) {
+                        Optional<String> archive =
+                                maps.filter(l -> l.endsWith(".jsa"))
+                                        .map(l -> l.substring(l.lastIndexOf('/') + 1))
+                                        .findFirst();
+                        if (archive.isPresent()) {
+                            return archive;
+                        }
+                    }
+                } catch (java.io.IOException | java.io.UncheckedIOException gone) {
+                    // a process that ended while we looked
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static String taskManagerLog(Path logs, String containerId) throws Exception {

@@ -123,7 +123,9 @@ public final class ContainerClassDataSharing {
                         "find $d -maxdepth 1 -type f -mtime +"
                                 + UNUSED_DAYS
                                 + " -delete 2>/dev/null",
-                        "k=$({ echo $JAVA_HOME; ls -lL $JAVA_HOME/lib/modules lib; } 2>/dev/null"
+                        // Names, sizes and times, not ls -l's block count, which changes while
+                        // a file system allocates a freshly localised jar's blocks.
+                        "k=$(stat -L -c %n:%s:%Y $JAVA_HOME/lib/modules lib/* 2>/dev/null"
                                 + " | cksum | cut -d' ' -f1)",
                         "a=$d/$k-" + role.fileName(),
                         "if [ -s "
