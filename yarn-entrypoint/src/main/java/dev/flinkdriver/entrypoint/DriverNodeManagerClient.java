@@ -28,13 +28,15 @@ final class DriverNodeManagerClient extends NMClientAsyncImpl {
 
     @Override
     public void startContainerAsync(Container container, ContainerLaunchContext context) {
+        // The driver's options first: they look for a collector the command already chooses, and
+        // the archive's shell text names the one of its dump.
+        launch.apply(context);
         classDataSharing.apply(
                 context,
                 command ->
                         launch.isDriverTaskManager(command)
                                 ? ContainerClassDataSharing.Role.DRIVER
                                 : ContainerClassDataSharing.Role.TASKMANAGER);
-        launch.apply(context);
         super.startContainerAsync(container, context);
     }
 }
