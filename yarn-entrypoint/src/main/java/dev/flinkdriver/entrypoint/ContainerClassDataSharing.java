@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  *
  * <ol>
  *   <li>an archive exists: map it;
- *   <li>a class list exists, written by an earlier container of the role that has ended: dump the
- *       archive from it ({@code -Xshare:dump}, about 5 CPU seconds, before this JVM starts, so that
- *       the dump never shares the container's memory with it), then map it;
+ *   <li>a class list exists, written by an earlier container of the role that has ended or has
+ *       loaded no class for {@value #SETTLED_MINUTES} minutes: dump the archive from it ({@code
+ *       -Xshare:dump}, about 5 CPU seconds, before this JVM starts, so that the dump never shares
+ *       the container's memory with it), then map it;
  *   <li>nobody records one yet: record this JVM's classes ({@code -XX:DumpLoadedClassList});
  *   <li>otherwise start as without.
  * </ol>
@@ -61,6 +62,13 @@ public final class ContainerClassDataSharing {
 
     /** Days an archive or class list may go unused before a container start deletes it. */
     static final int UNUSED_DAYS = 30;
+
+    /** Minutes without a new class after which a running recorder's list is shared. */
+    static final int SETTLED_MINUTES = 5;
+
+    /** Takes recorder list {@code $f} as the role's class list, without its last line. */
+    private static final String TAKE_LIST =
+            "head -n -1 $f > $a.list.$$ && mv $a.list.$$ $a.classlist;";
 
     private static final Pattern ALREADY_SHARING =
             Pattern.compile("-XX:SharedArchiveFile=|-Xshare:");
@@ -136,11 +144,18 @@ public final class ContainerClassDataSharing {
                                 + use
                                 + "; exit 0; fi",
                         "[ -e $a.failed ] && exit 0",
-                        // A recorder that has ended leaves a complete list, but for a last line
-                        // a SIGKILL may have cut.
-                        "for f in $a.classlist.*; do [ -e $f ] && ! kill -0 ${f##*.} 2>/dev/null"
-                                + " && head -n -1 $f > $a.list.$$ && mv $a.list.$$ $a.classlist"
-                                + " && rm -f $f; done",
+                        // A recorder that has ended leaves a complete list (but for a last line
+                        // a SIGKILL may have cut); one that has loaded nothing for a while (a
+                        // TaskManager of a long streaming job) has one good enough to share.
+                        "for f in $a.classlist.*; do [ -e $f ] || continue;"
+                                + " if ! kill -0 ${f##*.} 2>/dev/null; then "
+                                + TAKE_LIST
+                                + " rm -f $f;"
+                                + " elif find $f -mmin +"
+                                + SETTLED_MINUTES
+                                + " | grep -q .; then "
+                                + TAKE_LIST
+                                + " fi; done",
                         "if [ -s $a.classlist ]; then t=$a.jsa.tmp.$$;"
                                 + " if timeout 300 $JAVA_HOME/bin/java -Xshare:dump -Xmx128m"
                                 + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1"

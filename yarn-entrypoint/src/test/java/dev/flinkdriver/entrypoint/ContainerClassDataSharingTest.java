@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,29 @@ class ContainerClassDataSharingTest {
         // Another role has its own classes: it records first.
         Run jobManager = launch(Role.JOBMANAGER, "filecache");
         assertThat(jobManager.output).contains(MAIN + " source: file:");
+        assertThat(archives()).hasSize(1);
+    }
+
+    @Test
+    void aRunningRecordersListIsSharedOnceItHasSettled() throws Exception {
+        launch(Role.TASKMANAGER, "filecache");
+        // The list of a recorder that still runs (this JVM's pid), written just now: not yet.
+        Path list = classList();
+        Path running =
+                list.resolveSibling(list.getFileName() + "." + ProcessHandle.current().pid());
+        Files.move(list, running);
+        assertThat(launch(Role.TASKMANAGER, "filecache").output).contains(MAIN + " source: file:");
+        assertThat(archives()).isEmpty();
+
+        // The same list, without a new class for longer than the recorder is given.
+        Files.setLastModifiedTime(
+                running,
+                FileTime.fromMillis(
+                        System.currentTimeMillis()
+                                - TimeUnit.MINUTES.toMillis(
+                                        ContainerClassDataSharing.SETTLED_MINUTES + 1)));
+        assertThat(launch(Role.TASKMANAGER, "filecache").output)
+                .contains(MAIN + " source: shared objects file");
         assertThat(archives()).hasSize(1);
     }
 
@@ -162,6 +186,15 @@ class ContainerClassDataSharingTest {
 
     private Path cdsDir() {
         return userDir.resolve("flink-driver-cds");
+    }
+
+    /** The one class list the first container recorded (its recorder has ended). */
+    private Path classList() throws IOException {
+        try (Stream<Path> files = Files.list(cdsDir())) {
+            return files.filter(f -> f.getFileName().toString().matches(".*\\.classlist\\.\\d+"))
+                    .findFirst()
+                    .orElseThrow();
+        }
     }
 
     private List<Path> archives() throws IOException {
