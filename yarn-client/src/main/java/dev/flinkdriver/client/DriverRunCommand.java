@@ -235,6 +235,20 @@ final class DriverRunCommand {
         return python;
     }
 
+    /**
+     * conf/config.yaml and the settings of {@code cl}, a command line of {@link #runOptions},
+     * merged as {@link #run} merges them for a submission.
+     */
+    Configuration effectiveConfiguration(CommandLine cl) throws Exception {
+        List<CustomCommandLine> clis = CliFrontend.loadCustomCommandLines(flinkConfig, confDir);
+        try {
+            return effectiveConfiguration(
+                    clis, new CliFrontend(flinkConfig, clis), cl, ProgramOptions.create(cl));
+        } catch (CliArgsException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+
     private Configuration effectiveConfiguration(
             List<CustomCommandLine> clis,
             CliFrontend frontend,

@@ -12,6 +12,8 @@ import org.apache.commons.cli.Options;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Which JobManager size a new driver cluster gets: the driver's lean one unless the command line
  * sizes the JobManager. The configuration is the unit tests' conf/config.yaml (1024m, like the
- * distribution's); that a submission to an existing cluster (-m, -yid) never gets here is {@code
- * FlinkDriverCliTest}'s.
+ * distribution's), merged with the command line by {@link DriverRunCommand}'s own code; that a
+ * submission to an existing cluster (-m, -yid) never gets here is {@code FlinkDriverCliTest}'s.
  */
 class JobManagerSizingTest {
 
@@ -31,6 +33,10 @@ class JobManagerSizingTest {
             GlobalConfiguration.loadConfiguration(CONF_DIR);
 
     private static final Options RUN_OPTIONS = DriverRunCommand.runOptions(CONFIG_YAML, CONF_DIR);
+
+    /** Where a test reads no output. */
+    private static final PrintStream NO_OUTPUT =
+            new PrintStream(java.io.OutputStream.nullOutputStream());
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(
@@ -59,7 +65,7 @@ class JobManagerSizingTest {
             })
     void processSize(String commandLine, long processMb) throws Exception {
         CommandLine cl = parse(commandLine);
-        Configuration effective = effective(cl);
+        Configuration effective = effective(CONFIG_YAML, cl);
 
         JobManagerSizing.applyToNewCluster(cl, effective);
 
@@ -74,7 +80,7 @@ class JobManagerSizingTest {
     })
     void theDriversSizeComesWithItsLeanSplit(String commandLine) throws Exception {
         CommandLine cl = parse(commandLine);
-        Configuration effective = effective(cl);
+        Configuration effective = effective(CONFIG_YAML, cl);
 
         JobManagerSizing.applyToNewCluster(cl, effective);
 
@@ -94,7 +100,7 @@ class JobManagerSizingTest {
     })
     void theUsersSizeIsLeftAsFlinkReadsIt(String commandLine) throws Exception {
         CommandLine cl = parse(commandLine);
-        Configuration effective = effective(cl);
+        Configuration effective = effective(CONFIG_YAML, cl);
         Map<String, String> before = effective.toMap();
 
         JobManagerSizing.applyToNewCluster(cl, effective);
@@ -110,7 +116,7 @@ class JobManagerSizingTest {
     void tooSmallIsBadInput(String commandLine) throws Exception {
         CommandLine cl = parse(commandLine);
 
-        assertThatThrownBy(() -> JobManagerSizing.applyToNewCluster(cl, effective(cl)))
+        assertThatThrownBy(() -> JobManagerSizing.applyToNewCluster(cl, effective(CONFIG_YAML, cl)))
                 .isInstanceOfSatisfying(
                         CliException.class,
                         e -> assertThat(e.exitCode()).isEqualTo(CliException.USAGE))
@@ -122,18 +128,9 @@ class JobManagerSizingTest {
         return CliFrontendParser.parse(RUN_OPTIONS, commandLine.split(" "), true);
     }
 
-    /**
-     * conf/config.yaml and the command line's settings, as {@code DriverRunCommand} merges them.
-     */
-    private static Configuration effective(CommandLine cl) throws Exception {
-        Configuration effective = new Configuration(CONFIG_YAML);
-        effective.addAll(
-                CliFrontend.loadCustomCommandLines(CONFIG_YAML, CONF_DIR).stream()
-                        .filter(c -> c.getId().equals("yarn-cluster"))
-                        .findFirst()
-                        .orElseThrow()
-                        .toConfiguration(cl));
-        cl.getOptionProperties("D").forEach((k, v) -> effective.setString((String) k, (String) v));
-        return effective;
+    /** {@code config} and the command line's settings, merged by {@code DriverRunCommand}. */
+    private static Configuration effective(Configuration config, CommandLine cl) throws Exception {
+        return new DriverRunCommand(config, CONF_DIR, Path.of("target"), NO_OUTPUT)
+                .effectiveConfiguration(cl);
     }
 }
