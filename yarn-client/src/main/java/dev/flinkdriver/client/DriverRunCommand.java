@@ -62,12 +62,19 @@ final class DriverRunCommand {
     private final String confDir;
     private final Path workDir;
     private final PrintStream out;
+    private final PrintStream err;
 
-    DriverRunCommand(Configuration flinkConfig, String confDir, Path workDir, PrintStream out) {
+    DriverRunCommand(
+            Configuration flinkConfig,
+            String confDir,
+            Path workDir,
+            PrintStream out,
+            PrintStream err) {
         this.flinkConfig = flinkConfig;
         this.confDir = confDir;
         this.workDir = workDir;
         this.out = out;
+        this.err = err;
     }
 
     /**
@@ -210,7 +217,7 @@ final class DriverRunCommand {
                             mainClass,
                             programArgs);
         }
-        JobManagerSizing.applyToNewCluster(cl, effective);
+        JobManagerSizing.applyToNewCluster(cl, effective, err);
         return deployNewCluster(effective, jar, libJars, mainClass, programArgs, python);
     }
 
