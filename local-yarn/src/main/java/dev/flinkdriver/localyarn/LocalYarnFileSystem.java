@@ -4,9 +4,19 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code localyarn://localhost/path}: this machine's local file system, declared as shared by every
@@ -16,6 +26,11 @@ import java.net.URI;
  * visibility, cached by the NodeManager across applications) instead of uploading and localising it
  * for every application, but refuses {@code file://} as "local". On a real cluster that directory
  * is on HDFS; the local YARN gets the same caching without running HDFS.
+ *
+ * <p>Permissions are read and set with Java's own file attributes: without Hadoop's native library
+ * {@link RawLocalFileSystem} forks {@code ls -ld} for every file it lists and {@code chmod} for
+ * every file it creates, about 70 processes for each application the client deploys (lib/ is
+ * listed) and more in the NodeManager that localises it.
  */
 public class LocalYarnFileSystem extends RawLocalFileSystem {
 
@@ -72,7 +87,21 @@ public class LocalYarnFileSystem extends RawLocalFileSystem {
         return new Path("file", null, makeQualified(p).toUri().getPath());
     }
 
+    @Override
+    public void setPermission(Path p, FsPermission permission) throws IOException {
+        if (permission.getStickyBit()) {
+            super.setPermission(p, permission); // which Java's POSIX permissions cannot set
+            return;
+        }
+        try {
+            Files.setPosixFilePermissions(pathToFile(p).toPath(), posix(permission.toShort()));
+        } catch (UnsupportedOperationException e) {
+            super.setPermission(p, permission);
+        }
+    }
+
     private FileStatus toThisFileSystem(FileStatus s) throws IOException {
+        Map<String, Object> unix = unixAttributes(s);
         return new FileStatus(
                 s.getLen(),
                 s.isDirectory(),
@@ -80,10 +109,38 @@ public class LocalYarnFileSystem extends RawLocalFileSystem {
                 s.getBlockSize(),
                 s.getModificationTime(),
                 s.getAccessTime(),
-                s.getPermission(),
-                s.getOwner(),
-                s.getGroup(),
+                unix != null
+                        ? new FsPermission((short) ((Integer) unix.get("mode") & 01777))
+                        : s.getPermission(),
+                unix != null ? ((UserPrincipal) unix.get("owner")).getName() : s.getOwner(),
+                unix != null ? ((UserPrincipal) unix.get("group")).getName() : s.getGroup(),
                 s.isSymlink() ? s.getSymlink() : null,
                 makeQualified(new Path(s.getPath().toUri().getPath())));
+    }
+
+    /**
+     * The file's mode, owner and group (a dangling symbolic link's own), or null where Java has no
+     * "unix" attribute view: then Hadoop's way.
+     */
+    private static Map<String, Object> unixAttributes(FileStatus s) throws IOException {
+        java.nio.file.Path file = Paths.get(s.getPath().toUri());
+        try {
+            return Files.readAttributes(file, "unix:mode,owner,group");
+        } catch (NoSuchFileException e) {
+            return Files.readAttributes(file, "unix:mode,owner,group", LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Set<PosixFilePermission> posix(short mode) {
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        // PosixFilePermission lists owner, group, others, each read, write, execute: 0400 first.
+        for (PosixFilePermission p : PosixFilePermission.values()) {
+            if ((mode & (0400 >> p.ordinal())) != 0) {
+                permissions.add(p);
+            }
+        }
+        return permissions;
     }
 }

@@ -62,12 +62,19 @@ final class DriverRunCommand {
     private final String confDir;
     private final Path workDir;
     private final PrintStream out;
+    private final PrintStream err;
 
-    DriverRunCommand(Configuration flinkConfig, String confDir, Path workDir, PrintStream out) {
+    DriverRunCommand(
+            Configuration flinkConfig,
+            String confDir,
+            Path workDir,
+            PrintStream out,
+            PrintStream err) {
         this.flinkConfig = flinkConfig;
         this.confDir = confDir;
         this.workDir = workDir;
         this.out = out;
+        this.err = err;
     }
 
     /**
@@ -210,7 +217,7 @@ final class DriverRunCommand {
                             mainClass,
                             programArgs);
         }
-        JobManagerSizing.applyToNewCluster(cl, effective);
+        JobManagerSizing.applyToNewCluster(cl, effective, err);
         return deployNewCluster(effective, jar, libJars, mainClass, programArgs, python);
     }
 
@@ -233,6 +240,20 @@ final class DriverRunCommand {
                     DriverApplicationNames.of(python.programName()));
         }
         return python;
+    }
+
+    /**
+     * conf/config.yaml and the settings of {@code cl}, a command line of {@link #runOptions},
+     * merged as {@link #run} merges them for a submission.
+     */
+    Configuration effectiveConfiguration(CommandLine cl) throws Exception {
+        List<CustomCommandLine> clis = CliFrontend.loadCustomCommandLines(flinkConfig, confDir);
+        try {
+            return effectiveConfiguration(
+                    clis, new CliFrontend(flinkConfig, clis), cl, ProgramOptions.create(cl));
+        } catch (CliArgsException e) {
+            throw CliException.usage(e.getMessage());
+        }
     }
 
     private Configuration effectiveConfiguration(

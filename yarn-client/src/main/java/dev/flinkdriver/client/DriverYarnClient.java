@@ -9,6 +9,7 @@ import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
 import org.apache.hadoop.yarn.client.api.impl.YarnClientImpl;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 
@@ -31,6 +32,9 @@ final class DriverYarnClient extends YarnClientImpl {
 
     private final Configuration flinkConfig;
 
+    /** A new application from YARN that nothing has submitted yet. */
+    private YarnClientApplication unsubmitted;
+
     DriverYarnClient(Configuration flinkConfig) {
         this.flinkConfig = flinkConfig;
         acceptedIsDeployed =
@@ -38,9 +42,26 @@ final class DriverYarnClient extends YarnClientImpl {
                         == DriverClientOptions.ReturnWhen.ACCEPTED;
     }
 
+    /**
+     * A new application, the same one until it is submitted: {@link YarnPreflight} reads YARN's
+     * maximum allocation from a new application, and Flink's deployment then submits that one
+     * instead of asking YARN for another (one ResourceManager call and one application id less).
+     */
+    @Override
+    public synchronized YarnClientApplication createApplication()
+            throws YarnException, IOException {
+        if (unsubmitted == null) {
+            unsubmitted = super.createApplication();
+        }
+        return unsubmitted;
+    }
+
     @Override
     public ApplicationId submitApplication(ApplicationSubmissionContext context)
             throws YarnException, IOException {
+        synchronized (this) {
+            unsubmitted = null;
+        }
         submitted = context.getApplicationId();
         // Flink sets the attempts in a private method; the closing attempt is added here.
         context.setMaxAppAttempts(

@@ -79,7 +79,7 @@ public final class FlinkDriverCli {
                     .runSecured(
                             () -> {
                                 ClientLogin.requireCredentials(config, args);
-                                return dispatch(commandLine, args, config, confDir, out);
+                                return dispatch(commandLine, args, config, confDir, out, err);
                             });
         } catch (Throwable t) {
             LOG.error("flink-driver failed", t);
@@ -104,7 +104,8 @@ public final class FlinkDriverCli {
             List<String> args,
             Configuration config,
             String confDir,
-            PrintStream out)
+            PrintStream out,
+            PrintStream err)
             throws Exception {
         String action = commandLine.action();
         String[] params = commandLine.params();
@@ -140,7 +141,8 @@ public final class FlinkDriverCli {
         if (action.equals("run")) {
             DriverArgs.Normalized normalized = commandLine.run();
             if (normalized.driverMode()) {
-                return new DriverRunCommand(config, confDir, workDir(), out).run(normalized.args());
+                return new DriverRunCommand(config, confDir, workDir(), out, err)
+                        .run(normalized.args());
             }
         }
         if (!FLINK_ACTIONS.contains(action)) {

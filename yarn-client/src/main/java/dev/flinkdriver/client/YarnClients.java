@@ -30,7 +30,8 @@ final class YarnClients {
      * The client's YARN configuration, with a ResourceManager that does not answer given up on
      * after {@link DriverClientOptions#CONNECT_TIMEOUT} instead of Hadoop's retries for minutes: a
      * command line tool should say within seconds that YARN cannot be reached. Keys the Hadoop
-     * configuration sets itself are left alone.
+     * configuration sets itself are left alone. A submission's wait for YARN to take the
+     * application in polls every {@link DriverClientOptions#SUBMISSION_POLL_INTERVAL}.
      */
     static YarnConfiguration configuration(Configuration flinkConfig) {
         YarnConfiguration conf = Utils.getYarnAndHadoopConfiguration(flinkConfig);
@@ -50,6 +51,12 @@ final class YarnClients {
                 conf,
                 CommonConfigurationKeysPublic.IPC_CLIENT_CONNECT_MAX_RETRIES_ON_SOCKET_TIMEOUTS_KEY,
                 0);
+        setUnlessConfigured(
+                conf,
+                YarnConfiguration.YARN_CLIENT_APP_SUBMISSION_POLL_INTERVAL_MS,
+                Math.max(
+                        1,
+                        flinkConfig.get(DriverClientOptions.SUBMISSION_POLL_INTERVAL).toMillis()));
         return conf;
     }
 

@@ -9,9 +9,14 @@ import org.apache.flink.configuration.MemorySize;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Which JobManager size a new driver cluster gets: the driver's lean one unless the command line
  * sizes the JobManager. The configuration is the unit tests' conf/config.yaml (1024m, like the
- * distribution's); that a submission to an existing cluster (-m, -yid) never gets here is {@code
- * FlinkDriverCliTest}'s.
+ * distribution's), merged with the command line by {@link DriverRunCommand}'s own code; that a
+ * submission to an existing cluster (-m, -yid) never gets here is {@code FlinkDriverCliTest}'s.
  */
 class JobManagerSizingTest {
 
@@ -31,6 +36,10 @@ class JobManagerSizingTest {
             GlobalConfiguration.loadConfiguration(CONF_DIR);
 
     private static final Options RUN_OPTIONS = DriverRunCommand.runOptions(CONFIG_YAML, CONF_DIR);
+
+    /** Where a test reads no notices. */
+    private static final PrintStream NO_NOTICES =
+            new PrintStream(java.io.OutputStream.nullOutputStream());
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(
@@ -59,9 +68,9 @@ class JobManagerSizingTest {
             })
     void processSize(String commandLine, long processMb) throws Exception {
         CommandLine cl = parse(commandLine);
-        Configuration effective = effective(cl);
+        Configuration effective = effective(CONFIG_YAML, cl);
 
-        JobManagerSizing.applyToNewCluster(cl, effective);
+        JobManagerSizing.applyToNewCluster(cl, effective, NO_NOTICES);
 
         assertThat(effective.get(JobManagerOptions.TOTAL_PROCESS_MEMORY))
                 .isEqualTo(MemorySize.ofMebiBytes(processMb));
@@ -74,9 +83,9 @@ class JobManagerSizingTest {
     })
     void theDriversSizeComesWithItsLeanSplit(String commandLine) throws Exception {
         CommandLine cl = parse(commandLine);
-        Configuration effective = effective(cl);
+        Configuration effective = effective(CONFIG_YAML, cl);
 
-        JobManagerSizing.applyToNewCluster(cl, effective);
+        JobManagerSizing.applyToNewCluster(cl, effective, NO_NOTICES);
 
         assertThat(effective.get(JobManagerOptions.JVM_METASPACE))
                 .isEqualTo(MemorySize.ofMebiBytes(128));
@@ -94,10 +103,10 @@ class JobManagerSizingTest {
     })
     void theUsersSizeIsLeftAsFlinkReadsIt(String commandLine) throws Exception {
         CommandLine cl = parse(commandLine);
-        Configuration effective = effective(cl);
+        Configuration effective = effective(CONFIG_YAML, cl);
         Map<String, String> before = effective.toMap();
 
-        JobManagerSizing.applyToNewCluster(cl, effective);
+        JobManagerSizing.applyToNewCluster(cl, effective, NO_NOTICES);
 
         assertThat(effective.toMap()).isEqualTo(before);
     }
@@ -110,7 +119,10 @@ class JobManagerSizingTest {
     void tooSmallIsBadInput(String commandLine) throws Exception {
         CommandLine cl = parse(commandLine);
 
-        assertThatThrownBy(() -> JobManagerSizing.applyToNewCluster(cl, effective(cl)))
+        assertThatThrownBy(
+                        () ->
+                                JobManagerSizing.applyToNewCluster(
+                                        cl, effective(CONFIG_YAML, cl), NO_NOTICES))
                 .isInstanceOfSatisfying(
                         CliException.class,
                         e -> assertThat(e.exitCode()).isEqualTo(CliException.USAGE))
@@ -118,22 +130,92 @@ class JobManagerSizingTest {
                         "driver.jobmanager.process.size: 300 mb is too small, at least 416 mb");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "jobmanager.memory.process.size: 2048m | --driver app.jar |"
+                        + " jobmanager.memory.process.size: 2048m",
+                "jobmanager.memory.jvm-metaspace.size: 256m | -ytm 2048 --driver app.jar |"
+                        + " jobmanager.memory.jvm-metaspace.size: 256m,"
+                        + " jobmanager.memory.process.size: 1024m",
+            })
+    void aSizeTheUserChoseInConfigYamlIsNamedOnStderr(
+            String configYaml, String commandLine, String named) throws Exception {
+        Configuration config = withConfigYaml(configYaml);
+        CommandLine cl = parse(commandLine);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Configuration effective = effective(config, cl);
+
+        JobManagerSizing.applyToNewCluster(
+                cl, effective, new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(effective.get(JobManagerOptions.TOTAL_PROCESS_MEMORY))
+                .isEqualTo(MemorySize.ofMebiBytes(512));
+        assertThat(err.toString(StandardCharsets.UTF_8).lines())
+                .containsExactly(
+                        "flink-driver: conf/config.yaml's "
+                                + named
+                                + " does not size driver mode's JobManager,"
+                                + " driver.jobmanager.process.size does (512 mb); -yjm or"
+                                + " -Djobmanager.memory.* sizes it for one submission,"
+                                + " driver.jobmanager.process.size: 0 gives every driver"
+                                + " application conf/config.yaml's sizes");
+    }
+
+    @ParameterizedTest(name = "{0} / {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // the distribution's own size, there for application and session modes
+                "jobmanager.memory.process.size: 1g | --driver app.jar",
+                // the user's size for this submission
+                "jobmanager.memory.process.size: 2048m | -yjm 2048 --driver app.jar",
+                // the user chose the driver's size too
+                "jobmanager.memory.process.size: 2048m; driver.jobmanager.process.size: 768m |"
+                        + " --driver app.jar",
+                // conf/config.yaml's sizes apply
+                "jobmanager.memory.process.size: 2048m | -Ddriver.jobmanager.process.size=0"
+                        + " --driver app.jar",
+            })
+    void noNoticeWhereNothingTheUserChoseIsReplaced(String configYaml, String commandLine)
+            throws Exception {
+        Configuration config = withConfigYaml(configYaml);
+        CommandLine cl = parse(commandLine);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        JobManagerSizing.applyToNewCluster(
+                cl, effective(config, cl), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void theShippedSizeIsTheDistributionsConfigYamls() {
+        Configuration shipped =
+                GlobalConfiguration.loadConfiguration(
+                        Path.of("..", "dist", "src", "main", "dist", "conf").toString());
+
+        assertThat(shipped.get(JobManagerOptions.TOTAL_PROCESS_MEMORY))
+                .isEqualTo(JobManagerSizing.SHIPPED_PROCESS_SIZE);
+    }
+
     private static CommandLine parse(String commandLine) throws Exception {
         return CliFrontendParser.parse(RUN_OPTIONS, commandLine.split(" "), true);
     }
 
-    /**
-     * conf/config.yaml and the command line's settings, as {@code DriverRunCommand} merges them.
-     */
-    private static Configuration effective(CommandLine cl) throws Exception {
-        Configuration effective = new Configuration(CONFIG_YAML);
-        effective.addAll(
-                CliFrontend.loadCustomCommandLines(CONFIG_YAML, CONF_DIR).stream()
-                        .filter(c -> c.getId().equals("yarn-cluster"))
-                        .findFirst()
-                        .orElseThrow()
-                        .toConfiguration(cl));
-        cl.getOptionProperties("D").forEach((k, v) -> effective.setString((String) k, (String) v));
-        return effective;
+    /** {@code config} and the command line's settings, merged by {@code DriverRunCommand}. */
+    private static Configuration effective(Configuration config, CommandLine cl) throws Exception {
+        return new DriverRunCommand(config, CONF_DIR, Path.of("target"), NO_NOTICES, NO_NOTICES)
+                .effectiveConfiguration(cl);
+    }
+
+    /** The tests' conf/config.yaml with {@code entries} ({@code key: value; ...}) added. */
+    private static Configuration withConfigYaml(String entries) {
+        Configuration config = new Configuration(CONFIG_YAML);
+        java.util.Arrays.stream(entries.split(";"))
+                .map(l -> l.split(":", 2))
+                .forEach(kv -> config.setString(kv[0].strip(), kv[1].strip()));
+        return config;
     }
 }
