@@ -130,7 +130,7 @@ class DriverResourcesIT {
     @Test
     void everyContainerJvmMapsTheClassDataArchiveOfItsRole() throws Exception {
         Map<String, String> mapped = Map.of();
-        for (int app = 1; app <= 5 && mapped.size() < 3; app++) {
+        for (int app = 1; app <= 5 && !eachMapsItsRole(mapped); app++) {
             ApplicationId id =
                     FlinkDriverCommand.submitDriver(
                             TestJars.jarOf(SlowJobApp.class).toString(), "wait", "15");
@@ -158,6 +158,12 @@ class DriverResourcesIT {
                 .allSatisfy((role, archive) -> assertThat(archive).endsWith("-" + role + ".jsa"));
     }
 
+    private static boolean eachMapsItsRole(Map<String, String> archives) {
+        return archives.keySet().equals(Set.of("jobmanager", "driver", "taskmanager"))
+                && archives.entrySet().stream()
+                        .allMatch(e -> e.getValue().endsWith("-" + e.getKey() + ".jsa"));
+    }
+
     /** The class-data archive the JVM of a running container has mapped, if any. */
     private static Optional<String> mappedArchive(String containerId) throws Exception {
         try (var pids = Files.list(Path.of("/proc"))) {
@@ -170,7 +176,8 @@ class DriverResourcesIT {
                     }
                     try (var maps = Files.lines(proc.resolve("maps"))) {
                         Optional<String> archive =
-                                maps.filter(l -> l.endsWith(".jsa"))
+                                // not the JDK's own classes.jsa, which every JVM maps
+                                maps.filter(l -> l.contains("/flink-driver-cds/"))
                                         .map(l -> l.substring(l.lastIndexOf('/') + 1))
                                         .findFirst();
                         if (archive.isPresent()) {

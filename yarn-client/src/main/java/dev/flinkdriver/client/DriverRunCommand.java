@@ -244,7 +244,8 @@ final class DriverRunCommand {
 
     /**
      * conf/config.yaml and the settings of {@code cl}, a command line of {@link #runOptions},
-     * merged as {@link #run} merges them for a submission.
+     * merged as {@link #run} merges them before it adds the driver's resources, restore settings
+     * and shipped files (which size no JobManager).
      */
     Configuration effectiveConfiguration(CommandLine cl) throws Exception {
         List<CustomCommandLine> clis = CliFrontend.loadCustomCommandLines(flinkConfig, confDir);

@@ -51,24 +51,32 @@ final class YarnClients {
                 conf,
                 CommonConfigurationKeysPublic.IPC_CLIENT_CONNECT_MAX_RETRIES_ON_SOCKET_TIMEOUTS_KEY,
                 0);
-        setUnlessConfigured(
-                conf,
-                YarnConfiguration.YARN_CLIENT_APP_SUBMISSION_POLL_INTERVAL_MS,
-                Math.max(
-                        1,
-                        flinkConfig.get(DriverClientOptions.SUBMISSION_POLL_INTERVAL).toMillis()));
+        // Hadoop falls back to the client's general poll interval when the submission's is unset.
+        if (fromDefaults(
+                conf, YarnConfiguration.YARN_CLIENT_APPLICATION_CLIENT_PROTOCOL_POLL_INTERVAL_MS)) {
+            setUnlessConfigured(
+                    conf,
+                    YarnConfiguration.YARN_CLIENT_APP_SUBMISSION_POLL_INTERVAL_MS,
+                    Math.max(
+                            1,
+                            flinkConfig
+                                    .get(DriverClientOptions.SUBMISSION_POLL_INTERVAL)
+                                    .toMillis()));
+        }
         return conf;
     }
 
     private static void setUnlessConfigured(YarnConfiguration conf, String key, long value) {
-        String[] sources = conf.getPropertySources(key);
-        boolean fromDefaults =
-                sources == null
-                        || sources.length == 0
-                        || sources[sources.length - 1].endsWith("-default.xml");
-        if (fromDefaults) {
+        if (fromDefaults(conf, key)) {
             conf.setLong(key, value);
         }
+    }
+
+    private static boolean fromDefaults(YarnConfiguration conf, String key) {
+        String[] sources = conf.getPropertySources(key);
+        return sources == null
+                || sources.length == 0
+                || sources[sources.length - 1].endsWith("-default.xml");
     }
 
     static ApplicationId parseId(String id) throws CliException {

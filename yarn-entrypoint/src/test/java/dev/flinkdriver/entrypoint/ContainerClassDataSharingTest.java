@@ -47,6 +47,9 @@ class ContainerClassDataSharingTest {
 
     private int containers;
 
+    /** The user the containers run as; YARN exports the submitting user as USER. */
+    private String user = System.getProperty("user.name");
+
     @BeforeEach
     void setUp() throws IOException {
         userDir = Files.createDirectories(root.resolve("nm-local/usercache/alice"));
@@ -96,6 +99,32 @@ class ContainerClassDataSharingTest {
         assertThat(launch(Role.TASKMANAGER, "filecache").output)
                 .contains(MAIN + " source: shared objects file");
         assertThat(archives()).hasSize(1);
+    }
+
+    @Test
+    void containersRunAsAnotherUserThanTheSubmitterShareNothing() throws Exception {
+        user = "someone-else";
+        launch(Role.TASKMANAGER, "filecache");
+        Run second = launch(Role.TASKMANAGER, "filecache");
+        assertThat(second.output).contains("probe ran").contains(MAIN + " source: file:");
+        assertThat(cdsDir()).doesNotExist();
+    }
+
+    @Test
+    void jvmsWithoutCompressedOopsAreLeftAlone() {
+        String java = ContainerClassDataSharing.JAVA;
+        assertThat(ContainerClassDataSharing.compressedOops(java + "-Xmx3212836864 -cp a M"))
+                .isTrue();
+        assertThat(ContainerClassDataSharing.compressedOops(java + "-Xmx31g -cp a M")).isTrue();
+        assertThat(ContainerClassDataSharing.compressedOops(java + "-Xmx32g -cp a M")).isFalse();
+        assertThat(ContainerClassDataSharing.compressedOops(java + "-Xmx1g -Xmx40960m M"))
+                .isFalse();
+        assertThat(ContainerClassDataSharing.compressedOops(java + "-XX:+UseZGC -Xmx1g M"))
+                .isFalse();
+        assertThat(ContainerClassDataSharing.compressedOops(java + "-XX:-UseCompressedOops M"))
+                .isFalse();
+        String zgc = java + "-XX:+UseZGC -cp a Main";
+        assertThat(apply(new Configuration(), zgc)).isEqualTo(zgc);
     }
 
     @Test
@@ -165,13 +194,24 @@ class ContainerClassDataSharingTest {
         context.setCommands(List.of(command));
         new ContainerClassDataSharing(new Configuration()).apply(context, c -> role);
 
+        // As Hadoop 3.4.1's launch_container.sh: strict options, the environment, the command
+        // with its redirects.
         List<String> script = new ArrayList<>();
+        script.add("set -o pipefail -e");
         script.add("export JAVA_HOME=" + System.getProperty("java.home"));
         script.add("export CLASSPATH=:lib/probe.jar:config.yaml:conf");
+        script.add("export USER=" + user);
         if (withUserDirs) {
             script.add("export LOCAL_USER_DIRS=" + userDir + "/");
         }
-        script.add("exec /bin/bash -c \"" + context.getCommands().get(0) + "\"");
+        script.add(
+                "exec /bin/bash -c \""
+                        + context.getCommands().get(0)
+                        + " 1> "
+                        + container.resolve("out")
+                        + " 2> "
+                        + container.resolve("err")
+                        + "\"");
         Files.write(container.resolve("launch_container.sh"), script);
 
         Process process =
@@ -179,9 +219,13 @@ class ContainerClassDataSharingTest {
                         .directory(container.toFile())
                         .redirectErrorStream(true)
                         .start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String launch = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), output);
+        assertThat(launch).as("what the launch script printed itself").isEmpty();
+        return new Run(
+                process.exitValue(),
+                Files.readString(container.resolve("out"))
+                        + Files.readString(container.resolve("err")));
     }
 
     private Path cdsDir() {
