@@ -61,9 +61,6 @@ public final class ContainerClassDataSharing {
         }
     }
 
-    /** How Flink's YARN start command template begins ({@code %java%}). */
-    static final String JAVA = "$JAVA_HOME/bin/java ";
-
     /** Days an archive or class list may go unused before a container start deletes it. */
     static final int UNUSED_DAYS = 30;
 
@@ -123,15 +120,13 @@ public final class ContainerClassDataSharing {
         for (int i = 0; i < commands.size(); i++) {
             final String command = commands.get(i);
             // A user's own archive or -Xshare (env.java.opts.*) wins.
-            if (command.startsWith(JAVA)
+            if (JavaStartCommand.isJava(command)
                     && !ALREADY_SHARING.matcher(command).find()
                     && compressedOops(command)) {
                 commands.set(
                         i,
-                        command.replaceFirst(
-                                Pattern.quote(JAVA),
-                                Matcher.quoteReplacement(
-                                        JAVA + jvmOptions(roleOf.apply(command)) + " ")));
+                        JavaStartCommand.withJvmOptions(
+                                command, jvmOptions(roleOf.apply(command))));
                 changed = true;
             }
         }

@@ -20,9 +20,6 @@ import java.util.List;
  */
 final class DriverTaskManagerLaunch {
 
-    /** How Flink's YARN start command template begins ({@code %java%}). */
-    private static final String JAVA = "$JAVA_HOME/bin/java ";
-
     private static final java.util.regex.Pattern GC_FLAG =
             java.util.regex.Pattern.compile("-XX:\\+Use\\w+GC\\b");
 
@@ -45,12 +42,7 @@ final class DriverTaskManagerLaunch {
         for (int i = 0; i < commands.size(); i++) {
             final String command = commands.get(i);
             if (isDriverTaskManager(command)) {
-                commands.set(
-                        i,
-                        command.replaceFirst(
-                                java.util.regex.Pattern.quote(JAVA),
-                                java.util.regex.Matcher.quoteReplacement(
-                                        JAVA + optionsFor(command) + " ")));
+                commands.set(i, JavaStartCommand.withJvmOptions(command, optionsFor(command)));
                 changed = true;
             }
         }
@@ -72,6 +64,6 @@ final class DriverTaskManagerLaunch {
     }
 
     boolean isDriverTaskManager(String command) {
-        return command.startsWith(JAVA) && command.contains(driverMarker);
+        return JavaStartCommand.isJava(command) && command.contains(driverMarker);
     }
 }

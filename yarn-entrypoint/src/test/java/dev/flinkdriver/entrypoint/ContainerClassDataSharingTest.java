@@ -112,7 +112,7 @@ class ContainerClassDataSharingTest {
 
     @Test
     void jvmsWithoutCompressedOopsAreLeftAlone() {
-        String java = ContainerClassDataSharing.JAVA;
+        String java = JavaStartCommand.JAVA;
         assertThat(ContainerClassDataSharing.compressedOops(java + "-Xmx3212836864 -cp a M"))
                 .isTrue();
         assertThat(ContainerClassDataSharing.compressedOops(java + "-Xmx31g -cp a M")).isTrue();
@@ -144,15 +144,15 @@ class ContainerClassDataSharingTest {
 
     @Test
     void aUsersOwnArchiveOrTheSwitchedOffOptionLeaveTheCommandAlone() {
-        String own = ContainerClassDataSharing.JAVA + "-XX:SharedArchiveFile=/x.jsa -cp a Main";
+        String own = JavaStartCommand.JAVA + "-XX:SharedArchiveFile=/x.jsa -cp a Main";
         assertThat(apply(new Configuration(), own)).isEqualTo(own);
 
-        String plain = ContainerClassDataSharing.JAVA + "-cp a Main";
+        String plain = JavaStartCommand.JAVA + "-cp a Main";
         Configuration off = new Configuration();
         off.set(DriverResourceOptions.CLASS_DATA_SHARING, false);
         assertThat(apply(off, plain)).isEqualTo(plain);
         assertThat(apply(new Configuration(), plain))
-                .startsWith(ContainerClassDataSharing.JAVA + "$(")
+                .startsWith(JavaStartCommand.JAVA + "$(")
                 .endsWith(") -cp a Main")
                 .doesNotContain("\"");
     }
@@ -187,7 +187,7 @@ class ContainerClassDataSharingTest {
         Files.writeString(conf.resolve("core-site.xml"), "<configuration/>");
 
         String command =
-                ContainerClassDataSharing.JAVA
+                JavaStartCommand.JAVA
                         + "-Xlog:class+load=info -cp :lib/probe.jar:config.yaml:conf "
                         + MAIN;
         ContainerLaunchContext context = Records.newRecord(ContainerLaunchContext.class);
