@@ -10,6 +10,7 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMap
 
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 
@@ -174,6 +175,11 @@ class JobManagerFailoverIT {
                         LogLines.prefix(
                                 DriverAwareResourceAllocationStrategy
                                         .PLANNING_DRIVER_TASK_MANAGER));
+        assertThat(containersOfAttempt(id, 2))
+                .as(
+                        "the second JobManager started no TaskManager (not for the driver, not"
+                                + " for driver.prewarm-taskmanagers): it took over the kept ones")
+                .containsExactly(1L);
         assertThat(TestYarn.get().yarnClient().getApplicationReport(id).getYarnApplicationState())
                 .isEqualTo(YarnApplicationState.RUNNING);
 
@@ -265,6 +271,23 @@ class JobManagerFailoverIT {
     /** The log of the JobManager of YARN attempt {@code attempt}, in its AM container. */
     private static Path jobManagerLog(ApplicationId id, int attempt) throws IOException {
         return TestYarn.get().jobManagerLog(id, attempt);
+    }
+
+    /**
+     * The sequence numbers of the containers YARN started for attempt {@code attempt}, read from
+     * the NodeManager's log directories: 1 is the attempt's ApplicationMaster.
+     */
+    private static List<Long> containersOfAttempt(ApplicationId id, int attempt)
+            throws IOException {
+        try (Stream<Path> containers =
+                Files.list(TestYarn.get().containerLogs().resolve(id.toString()))) {
+            return containers
+                    .map(c -> ContainerId.fromString(c.getFileName().toString()))
+                    .filter(c -> c.getApplicationAttemptId().getAttemptId() == attempt)
+                    .map(c -> c.getContainerId() & ContainerId.CONTAINER_ID_BITMASK)
+                    .sorted()
+                    .toList();
+        }
     }
 
     /** The staging directory, and with it the HA data driver mode keeps there, is gone. */

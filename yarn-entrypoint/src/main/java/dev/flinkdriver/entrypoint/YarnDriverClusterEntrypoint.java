@@ -119,6 +119,24 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
         return configuration;
     }
 
+    /**
+     * A JobManager after a failover places no slot before the TaskManagers YARN kept from the lost
+     * attempt have registered, for up to Flink's TaskManager timeout (Flink waits for none by
+     * default). Its recovered jobs declare their slots within a second of its start, and a kept
+     * TaskManager registers a little later: without the wait the recovered driver gets a new driver
+     * TaskManager beside its kept one, and the user jobs new TaskManagers. Flink's wait ends once
+     * every kept TaskManager registered, and a first attempt, which has none, never waits.
+     */
+    static Configuration withKeptTaskManagersAwaited(Configuration configuration) {
+        if (!configuration.contains(
+                ResourceManagerOptions.RESOURCE_MANAGER_PREVIOUS_WORKER_RECOVERY_TIMEOUT)) {
+            configuration.set(
+                    ResourceManagerOptions.RESOURCE_MANAGER_PREVIOUS_WORKER_RECOVERY_TIMEOUT,
+                    configuration.get(ResourceManagerOptions.TASK_MANAGER_TIMEOUT));
+        }
+        return configuration;
+    }
+
     /** The driver's Flink application id follows from its YARN id, unless configured. */
     static Configuration withApplicationId(Configuration configuration, Map<String, String> env) {
         if (!DriverJobMarkers.hasApplicationId(configuration)) {
@@ -176,7 +194,10 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
         configuration.set(DriverInternalOptions.JOBMANAGER_ATTEMPT, attempt);
         ClusterEntrypoint.runClusterEntrypoint(
                 new YarnDriverClusterEntrypoint(
-                        withApplicationId(withPrewarmedTaskManagers(configuration), env),
+                        withApplicationId(
+                                withKeptTaskManagersAwaited(
+                                        withPrewarmedTaskManagers(configuration)),
+                                env),
                         Path.of(workingDirectory)));
     }
 }

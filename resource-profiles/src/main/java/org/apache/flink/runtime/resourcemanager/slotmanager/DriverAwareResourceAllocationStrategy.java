@@ -38,7 +38,8 @@ import java.util.stream.Collectors;
  * else could reuse them. Except right after the resource manager started: after a JobManager
  * failover the lost attempt's driver TaskManager (kept by YARN) registers, its slot freed, seconds
  * before the recovered driver job asks for a slot, and releasing it would make the driver wait for
- * a new TaskManager (a minute on a loaded machine).
+ * a new TaskManager (a minute on a loaded machine); and no minimum TaskManager is started then, as
+ * the kept ones are still registering.
  *
  * <p>This class lives in Flink's package because {@link ResourceAllocationStrategy}'s methods take
  * the package-private {@link TaskManagerResourceInfoProvider}; flink-runtime is not sealed, so the
@@ -220,10 +221,14 @@ public class DriverAwareResourceAllocationStrategy implements ResourceAllocation
             }
         }
 
+        // Flink reconciles right at the start, before the kept TaskManagers registered: the
+        // minimum (driver.prewarm-taskmanagers) would start one more user TaskManager beside them.
+        final List<PendingTaskManager> pendingTaskManagersToAllocate =
+                inStartupGrace
+                        ? List.of()
+                        : new ArrayList<>(others.getPendingTaskManagersToAllocate());
         return new ResourceReconcileResult(
-                new ArrayList<>(others.getPendingTaskManagersToAllocate()),
-                pendingTaskManagersToRelease,
-                taskManagersToRelease);
+                pendingTaskManagersToAllocate, pendingTaskManagersToRelease, taskManagersToRelease);
     }
 
     private void placeDriverSlots(

@@ -264,6 +264,30 @@ class DriverAwareResourceAllocationStrategyTest {
     }
 
     @Test
+    void startsNoMinimumTaskManagerWhileTheKeptOnesRegister() {
+        // A recovered resource manager reconciles at once; its kept user TaskManager registers
+        // a moment later and already holds the minimum.
+        final long[] now = {System.currentTimeMillis()};
+        final DriverAwareResourceAllocationStrategy strategy =
+                new DriverAwareResourceAllocationStrategy(
+                        defaultStrategyWithMinimum(DEFAULT_TASK_MANAGER),
+                        DRIVER_SLOT,
+                        Duration.ZERO,
+                        Duration.ofSeconds(30),
+                        () -> now[0]);
+
+        assertThat(strategy.tryReconcileClusterResources(taskManagers).needReconcile()).isFalse();
+
+        now[0] += 30_000;
+        assertThat(
+                        strategy.tryReconcileClusterResources(taskManagers)
+                                .getPendingTaskManagersToAllocate())
+                .as("after the grace the minimum is Flink's again")
+                .extracting(PendingTaskManager::getTotalResourceProfile)
+                .containsExactly(DEFAULT_TASK_MANAGER);
+    }
+
+    @Test
     void releasesPendingDriverTaskManagersNoDriverWants() {
         final PendingTaskManager wanted = new PendingTaskManager(DRIVER_SLOT, 1);
         final PendingTaskManager unwanted = new PendingTaskManager(DRIVER_SLOT, 1);
@@ -317,6 +341,18 @@ class DriverAwareResourceAllocationStrategyTest {
                 0,
                 new CPUResource(0),
                 MemorySize.ZERO);
+    }
+
+    private static DefaultResourceAllocationStrategy defaultStrategyWithMinimum(
+            ResourceProfile minimum) {
+        return new DefaultResourceAllocationStrategy(
+                DEFAULT_TASK_MANAGER,
+                DEFAULT_SLOTS,
+                TaskManagerLoadBalanceMode.NONE,
+                Duration.ofSeconds(30),
+                0,
+                minimum.getCpuCores(),
+                minimum.getTotalMemory());
     }
 
     private static ResourceRequirement driverSlots(int count) {
