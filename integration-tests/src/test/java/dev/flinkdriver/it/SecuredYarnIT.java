@@ -192,6 +192,21 @@ class SecuredYarnIT {
     @Order(5)
     void bobCancelsWithTheModifyAcl() throws Exception {
         awaitState(slow, "RUNNING");
+        // While it runs, alice reads its logs from the JobManager's REST API and the
+        // NodeManagers' web services, both behind Kerberos.
+        await("alice's logs of her running application")
+                .atMost(APP_TIMEOUT)
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(
+                        () -> {
+                            FlinkDriverCommand.Result logs =
+                                    cli(as("alice"), "logs", "--all", slow);
+                            assertThat(logs.exitCode()).as(logs.stderr()).isZero();
+                            assertThat(logs.stdout())
+                                    .containsPattern("container_\\S+ taskmanager.out")
+                                    .containsPattern("container_\\S+_000001 jobmanager.log")
+                                    .contains("Starting YarnDriverClusterEntrypoint");
+                        });
         FlinkDriverCommand.Result cancel = cli(as("bob"), "cancel", slow);
         assertThat(cancel.exitCode()).as(cancel.stderr()).isZero();
         assertThat(cancel.stdout()).contains(slow + ": KILLED KILLED");
