@@ -1,6 +1,7 @@
 package dev.flinkdriver.it;
 
 import dev.flinkdriver.api.DriverDiagnosticsFormat;
+import dev.flinkdriver.entrypoint.AbandonedResultEntries;
 import dev.flinkdriver.it.apps.CheckpointedCountersApp;
 import dev.flinkdriver.it.apps.FailoverApp;
 
@@ -57,12 +58,25 @@ class JobManagerFailoverIT {
 
         long killedAt = System.currentTimeMillis();
         killJobManager(id, 1);
+        // As if it had died while creating a job's result entry: without driver mode's repair
+        // every later JobManager stops at its start on the empty entry.
+        Path abandoned = JobResultStoreFiles.abandonEntry(id.toString());
 
         ApplicationReport end = TestYarn.get().waitForFinalState(id, APP_TIMEOUT);
         assertThat(end.getFinalApplicationStatus())
                 .as(end.getDiagnostics())
                 .isEqualTo(FinalApplicationStatus.SUCCEEDED);
         assertThat(end.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(2);
+        assertThat(jobManagerLog(id, 2))
+                .as("the second JobManager removed the abandoned entry")
+                .content()
+                .containsPattern(
+                        LogLines.pattern(
+                                AbandonedResultEntries.REMOVED,
+                                "\\S*" + abandoned.getFileName(),
+                                "job",
+                                "job"));
+        assertThat(abandoned).doesNotExist();
         assertThat(end.getDiagnostics())
                 .contains("4 jobs finished, 0 failed, 0 cancelled")
                 .contains(DriverDiagnosticsFormat.jobManagerFailovers(1));

@@ -1,5 +1,8 @@
 package dev.flinkdriver.it;
 
+import org.apache.flink.api.common.JobID;
+
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,16 +19,12 @@ final class JobResultStoreFiles {
      * Waits until {@code jobs} ended jobs' results are written. main() learns a job's result before
      * the dispatcher has written it to HA's job result store; Flink's {@code
      * FileSystemJobResultStore} creates that file in place, so a JobManager killed during the write
-     * leaves an empty entry that every later attempt fails to read ("Could not retrieve JobResults
-     * of globally-terminated jobs"): a hazard of Flink's, not of driver mode (see the README).
-     * Tests about a JobManager lost between jobs kill once the ended jobs' results are stored.
+     * leaves an empty entry, which the next JobManager removes ({@code AbandonedResultEntries}),
+     * and that job runs again. Tests about a JobManager lost between jobs, which count every job's
+     * runs, kill once the ended jobs' results are stored.
      */
     static void awaitStored(String applicationId, int jobs, Duration timeout) {
-        Path store =
-                TestPaths.clientWorkDir()
-                        .resolve("staging/.flink")
-                        .resolve(applicationId)
-                        .resolve("ha/job-result-store");
+        Path store = store(applicationId);
         await("the ended jobs' results in HA's job result store")
                 .atMost(timeout)
                 .pollInterval(Duration.ofMillis(100))
@@ -41,5 +40,25 @@ final class JobResultStoreFiles {
                                         >= jobs;
                             }
                         });
+    }
+
+    /**
+     * Leaves what a JobManager killed while creating a job's result entry leaves: an empty {@code
+     * <job id>_DIRTY.json} in the application's job result store, which the application's ended
+     * jobs created.
+     */
+    static Path abandonEntry(String applicationId) throws IOException {
+        Path store = store(applicationId);
+        try (Stream<Path> clusters = Files.list(store)) {
+            Path cluster = clusters.filter(Files::isDirectory).findFirst().orElseThrow();
+            return Files.createFile(cluster.resolve(new JobID() + "_DIRTY.json"));
+        }
+    }
+
+    private static Path store(String applicationId) {
+        return TestPaths.clientWorkDir()
+                .resolve("staging/.flink")
+                .resolve(applicationId)
+                .resolve("ha/job-result-store");
     }
 }

@@ -33,6 +33,7 @@ import org.apache.flink.yarn.entrypoint.YarnEntrypointUtils;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -78,11 +79,16 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
                 SessionRestEndpointFactory.INSTANCE);
     }
 
-    /** A ZooKeeper outage costs leadership, not the JobManager's process. */
+    /**
+     * A ZooKeeper outage costs leadership, not the JobManager's process; an entry a lost JobManager
+     * left empty in HA's result stores costs a job's second run, not the application.
+     */
     @Override
     protected HighAvailabilityServices createHaServices(
             Configuration configuration, Executor executor, RpcSystemUtils rpcSystemUtils)
             throws Exception {
+        AbandonedResultEntries.remove(
+                configuration, ManagementFactory.getRuntimeMXBean().getStartTime());
         return HighAvailabilityServicesUtils.createHighAvailabilityServices(
                 configuration,
                 executor,
