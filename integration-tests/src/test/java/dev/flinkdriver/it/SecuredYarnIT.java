@@ -192,8 +192,8 @@ class SecuredYarnIT {
     @Order(5)
     void bobCancelsWithTheModifyAcl() throws Exception {
         awaitState(slow, "RUNNING");
-        // While it runs, alice reads its logs from the JobManager's REST API and the
-        // NodeManagers' web services, both behind Kerberos.
+        // While it runs, alice reads its logs: the driver's container from the JobManager's REST
+        // API, the files from the NodeManagers' web services (SPNEGO on this YARN).
         await("alice's logs of her running application")
                 .atMost(APP_TIMEOUT)
                 .pollInterval(Duration.ofSeconds(2))

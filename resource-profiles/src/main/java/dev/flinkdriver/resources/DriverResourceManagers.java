@@ -3,6 +3,7 @@ package dev.flinkdriver.resources;
 import dev.flinkdriver.api.DriverInternalOptions;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ResourceManagerOptions;
 import org.apache.flink.runtime.clusterframework.types.ResourceIDRetrievable;
 import org.apache.flink.runtime.metrics.groups.ResourceManagerMetricGroup;
 import org.apache.flink.runtime.metrics.groups.SlotManagerMetricGroup;
@@ -122,6 +123,9 @@ public final class DriverResourceManagers {
                         driverIdleTimeout,
                         startupGrace(
                                 slotManagerConfiguration.getTaskManagerTimeout(),
+                                configuration.get(
+                                        ResourceManagerOptions
+                                                .RESOURCE_MANAGER_PREVIOUS_WORKER_RECOVERY_TIMEOUT),
                                 configuration.get(DriverInternalOptions.JOBMANAGER_ATTEMPT),
                                 configuration.get(DriverInternalOptions.JOBMANAGER_LEADERSHIP))));
     }
@@ -142,20 +146,23 @@ public final class DriverResourceManagers {
 
     /**
      * Only a JobManager after a failover can find a driver TaskManager kept from the lost attempt,
-     * idle until the recovered driver asks for it: it keeps idle driver TaskManagers for Flink's
-     * TaskManager timeout after it started. A first attempt has none to wait for, and a short
-     * main() must not keep its TaskManager for that long. The same holds for the resource manager
-     * of a JobManager that regained leadership after a ZooKeeper loss: it takes the driver's
-     * TaskManager over before the recovered driver job asks for it.
+     * idle until the recovered driver asks for it: it keeps idle driver TaskManagers, and starts no
+     * minimum TaskManager, for a while after it started. Flink holds the recovered jobs' requests
+     * until the kept TaskManagers registered, for up to {@code
+     * resourcemanager.previous-worker.recovery.timeout} after the ApplicationMaster registered with
+     * YARN; the recovered driver then gets Flink's TaskManager timeout to ask. A first attempt has
+     * none to wait for, and a short main() must not keep its TaskManager for that long. The same
+     * holds for the resource manager of a JobManager that regained leadership after a ZooKeeper
+     * loss: it takes the driver's TaskManager over before the recovered driver job asks for it.
      */
     static Duration startupGrace(
-            Duration taskManagerTimeout, int jobManagerAttempt, int leadership) {
-        return jobManagerAttempt > 1 || leadership > 1 ? taskManagerTimeout : Duration.ZERO;
-    }
-
-    /** {@link #startupGrace(Duration, int, int)} of a JobManager's first leadership. */
-    static Duration startupGrace(Duration taskManagerTimeout, int jobManagerAttempt) {
-        return startupGrace(taskManagerTimeout, jobManagerAttempt, 1);
+            Duration taskManagerTimeout,
+            Duration keptWorkersWait,
+            int jobManagerAttempt,
+            int leadership) {
+        return jobManagerAttempt > 1 || leadership > 1
+                ? taskManagerTimeout.plus(keptWorkersWait)
+                : Duration.ZERO;
     }
 
     /**

@@ -32,10 +32,16 @@ class DriverResourceManagersTest {
     }
 
     @ParameterizedTest(name = "JobManager attempt {0}, leadership {1} -> {2} ms")
-    @CsvSource({"1, 1, 0", "2, 1, 30000", "3, 1, 30000", "1, 2, 30000"})
+    @CsvSource({"1, 1, 0", "2, 1, 40000", "3, 1, 40000", "1, 2, 40000"})
     void keepsIdleDriverTaskManagersAtStartOnlyAfterAFailoverOrARegainedLeadership(
             int attempt, int leadership, long graceMs) {
-        assertThat(DriverResourceManagers.startupGrace(Duration.ofSeconds(30), attempt, leadership))
+        // The TaskManager timeout after Flink's longest wait for the kept TaskManagers.
+        assertThat(
+                        DriverResourceManagers.startupGrace(
+                                Duration.ofSeconds(30),
+                                Duration.ofSeconds(10),
+                                attempt,
+                                leadership))
                 .isEqualTo(Duration.ofMillis(graceMs));
     }
 

@@ -2,6 +2,7 @@ package dev.flinkdriver.entrypoint;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HighAvailabilityOptions;
+import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -10,6 +11,9 @@ import org.apache.flink.runtime.highavailability.FileSystemApplicationResultStor
 import org.apache.flink.runtime.highavailability.FileSystemJobResultStore;
 import org.apache.flink.runtime.highavailability.JobResultStoreOptions;
 import org.apache.flink.runtime.jobmanager.HighAvailabilityMode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonProcessingException;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,20 +24,23 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Removes the empty entries that a JobManager lost while writing them leaves in Flink's HA job and
- * application result stores.
+ * Removes the entries that a JobManager lost while writing them leaves, empty or cut off, in
+ * Flink's HA job and application result stores.
  *
  * <p>When a job or an application ends, Flink's {@code FileSystemJobResultStore} and {@code
  * FileSystemApplicationResultStore} create its {@code <id>_DIRTY.json} in place. A JobManager
- * killed during those milliseconds leaves the file empty, and every later JobManager then stops at
- * its start ({@code Could not retrieve JobResults of globally-terminated jobs ... No content to map
- * due to end-of-input}) until YARN's attempts are spent: one unlucky SIGKILL ends the application.
- * Without the entry the job's plan, which Flink removes from HA storage only after the entry was
- * written, is recovered and the job runs again: the cost of the write that never finished, instead
- * of the application.
+ * killed during those milliseconds leaves the file empty or cut off, and every later JobManager
+ * then stops at its start ({@code Could not retrieve JobResults of globally-terminated jobs ... No
+ * content to map due to end-of-input}) until YARN's attempts are spent: one unlucky SIGKILL ends
+ * the application. Without a job's entry its plan, which Flink removes from HA storage only after
+ * the entry was written, is recovered and the job runs again: the cost of the write that never
+ * finished, instead of the application's. Without an application's entry the application is
+ * recovered from its jobs' entries, which Flink keeps until the application's is written.
  *
- * <p>Only entries that have been empty since before this JobManager started are removed: a write
- * takes milliseconds, so such an entry has no writer left.
+ * <p>An entry counts as abandoned when it does not read as JSON (read, not by its length: HDFS
+ * reports 0 bytes for a file whose writer died before closing it, however much it wrote) and was
+ * last modified before this JobManager started: a write takes milliseconds, so such an entry has no
+ * writer left.
  */
 public final class AbandonedResultEntries {
 
@@ -41,9 +48,10 @@ public final class AbandonedResultEntries {
 
     /** Logged for each entry removed; JobManagerFailoverIT reads it. */
     public static final String REMOVED =
-            "Removed {}: an empty entry of HA's {} result store that a JobManager lost while"
-                    + " writing it left; without it Flink would stop at start. Its {} is"
-                    + " recovered from HA's plans if they still hold it, and then runs again.";
+            "Removed {}, an entry of HA's {} result store that a JobManager lost while writing it"
+                    + " left unreadable and on which Flink would stop at start: {}.";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private AbandonedResultEntries() {}
 
@@ -63,6 +71,7 @@ public final class AbandonedResultEntries {
                         jobResultStore(configuration),
                         FileSystemJobResultStore::hasValidDirtyJobResultStoreEntryExtension,
                         "job",
+                        "its job is recovered from its plan in HA storage and runs again",
                         startedAt));
         removed.addAll(
                 removeIn(
@@ -70,6 +79,7 @@ public final class AbandonedResultEntries {
                         FileSystemApplicationResultStore
                                 ::hasValidDirtyApplicationResultStoreEntryExtension,
                         "application",
+                        "the application is recovered from its jobs' results",
                         startedAt));
         return removed;
     }
@@ -97,30 +107,51 @@ public final class AbandonedResultEntries {
     }
 
     private static List<Path> removeIn(
-            Path store, Predicate<String> isDirtyEntry, String kind, long startedAt) {
+            Path store,
+            Predicate<String> isDirtyEntry,
+            String kind,
+            String consequence,
+            long startedAt) {
         final List<Path> removed = new ArrayList<>();
+        final FileStatus[] entries;
+        final FileSystem fileSystem;
         try {
-            final FileSystem fileSystem = store.getFileSystem();
+            fileSystem = store.getFileSystem();
             // A first attempt has no store yet (HDFS throws where a local file system says null).
-            final FileStatus[] entries =
-                    fileSystem.exists(store) ? fileSystem.listStatus(store) : null;
-            if (entries == null) {
-                return removed;
-            }
-            for (FileStatus entry : entries) {
-                if (!entry.isDir()
-                        && isDirtyEntry.test(entry.getPath().getName())
-                        && entry.getLen() == 0
-                        && entry.getModificationTime() < startedAt
-                        && fileSystem.delete(entry.getPath(), false)) {
-                    LOG.warn(REMOVED, entry.getPath(), kind, kind);
-                    removed.add(entry.getPath());
-                }
-            }
+            entries = fileSystem.exists(store) ? fileSystem.listStatus(store) : null;
         } catch (IOException e) {
             // Flink reads the store next and reports what is wrong with it.
             LOG.warn("Could not look for abandoned entries in {}.", store, e);
+            return removed;
+        }
+        if (entries == null) {
+            return removed;
+        }
+        for (FileStatus entry : entries) {
+            final Path path = entry.getPath();
+            if (entry.isDir()
+                    || !isDirtyEntry.test(path.getName())
+                    || entry.getModificationTime() >= startedAt) {
+                continue;
+            }
+            try {
+                if (!readsAsJson(fileSystem, path) && fileSystem.delete(path, false)) {
+                    LOG.warn(REMOVED, path, kind, consequence);
+                    removed.add(path);
+                }
+            } catch (IOException e) {
+                LOG.warn("Could not check {} for an abandoned write.", path, e);
+            }
         }
         return removed;
+    }
+
+    private static boolean readsAsJson(FileSystem fileSystem, Path entry) throws IOException {
+        try (FSDataInputStream in = fileSystem.open(entry)) {
+            final JsonNode json = JSON.readTree(in);
+            return json != null && !json.isMissingNode();
+        } catch (JsonProcessingException e) {
+            return false;
+        }
     }
 }

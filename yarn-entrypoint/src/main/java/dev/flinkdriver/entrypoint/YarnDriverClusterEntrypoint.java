@@ -21,6 +21,7 @@ import org.apache.flink.runtime.entrypoint.component.DefaultDispatcherResourceMa
 import org.apache.flink.runtime.entrypoint.component.DispatcherResourceManagerComponentFactory;
 import org.apache.flink.runtime.highavailability.HighAvailabilityServices;
 import org.apache.flink.runtime.highavailability.HighAvailabilityServicesUtils;
+import org.apache.flink.runtime.jobmanager.HighAvailabilityMode;
 import org.apache.flink.runtime.rest.SessionRestEndpointFactory;
 import org.apache.flink.runtime.rpc.AddressResolution;
 import org.apache.flink.runtime.rpc.RpcSystemUtils;
@@ -126,16 +127,19 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
     }
 
     /**
-     * A JobManager after a failover places no slot before the TaskManagers YARN kept from the lost
-     * attempt have registered, for up to Flink's TaskManager timeout (Flink waits for none by
-     * default). Its recovered jobs declare their slots within a second of its start, and a kept
-     * TaskManager registers a little later: without the wait the recovered driver gets a new driver
-     * TaskManager beside its kept one, and the user jobs new TaskManagers. Flink's wait ends once
-     * every kept TaskManager registered, and a first attempt, which has none, never waits.
+     * With high availability, a JobManager after a failover places no slot before the TaskManagers
+     * YARN kept from the lost attempt have registered, for up to Flink's TaskManager timeout (Flink
+     * waits for none by default). Its recovered jobs declare their slots within a second of its
+     * start, and a kept TaskManager registers a little later: without the wait the recovered driver
+     * gets a new driver TaskManager beside its kept one. Flink's wait ends once every kept
+     * TaskManager registered, and a first attempt, which has none, never waits. Without high
+     * availability the kept TaskManagers know only the lost JobManager's address and never
+     * register: nothing to wait for.
      */
     static Configuration withKeptTaskManagersAwaited(Configuration configuration) {
-        if (!configuration.contains(
-                ResourceManagerOptions.RESOURCE_MANAGER_PREVIOUS_WORKER_RECOVERY_TIMEOUT)) {
+        if (HighAvailabilityMode.isHighAvailabilityModeActivated(configuration)
+                && !configuration.contains(
+                        ResourceManagerOptions.RESOURCE_MANAGER_PREVIOUS_WORKER_RECOVERY_TIMEOUT)) {
             configuration.set(
                     ResourceManagerOptions.RESOURCE_MANAGER_PREVIOUS_WORKER_RECOVERY_TIMEOUT,
                     configuration.get(ResourceManagerOptions.TASK_MANAGER_TIMEOUT));

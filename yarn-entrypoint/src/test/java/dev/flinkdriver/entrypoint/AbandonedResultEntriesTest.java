@@ -12,6 +12,7 @@ import org.apache.flink.runtime.jobmaster.JobResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -28,24 +29,28 @@ class AbandonedResultEntriesTest {
     @TempDir Path haStorage;
 
     @Test
-    void anEntryLeftEmptyBeforeThisJobManagerStartedNoLongerStopsFlinksStart() throws Exception {
+    void entriesLeftEmptyOrCutOffNoLongerStopFlinksStart() throws Exception {
         Configuration configuration = ha();
         JobResultStore store =
                 FileSystemJobResultStore.fromConfiguration(configuration, Runnable::run);
         JobResult ended = finished(new JobID());
         store.createDirtyResultAsync(new JobResultEntry(ended)).get();
-        Path abandoned = entry(configuration, new JobID() + "_DIRTY.json", STARTED_AT - 60_000);
+        Path empty = entry(configuration, new JobID() + "_DIRTY.json", STARTED_AT - 60_000);
+        Path cutOff = entry(configuration, new JobID() + "_DIRTY.json", STARTED_AT - 60_000);
+        Files.writeString(cutOff, "{\"result\":{\"id\":\"");
+        Files.setLastModifiedTime(cutOff, FileTime.fromMillis(STARTED_AT - 60_000));
 
         assertThatThrownBy(store::getDirtyResults)
-                .as("Flink itself stops at an empty entry (the hazard this repairs)")
-                .hasMessageContaining("No content to map due to end-of-input");
+                .as("Flink itself stops at such an entry (the hazard this repairs)")
+                .isInstanceOf(IOException.class);
 
-        assertThat(AbandonedResultEntries.remove(configuration, STARTED_AT))
+        // As if this JobManager had started after all three were written.
+        assertThat(AbandonedResultEntries.remove(configuration, System.currentTimeMillis() + 1))
                 .extracting(p -> p.getName())
-                .containsExactly(abandoned.getFileName().toString());
-        assertThat(abandoned).doesNotExist();
+                .containsExactlyInAnyOrder(
+                        empty.getFileName().toString(), cutOff.getFileName().toString());
         assertThat(store.getDirtyResults())
-                .as("the entries Flink wrote stay")
+                .as("the entry Flink wrote stays")
                 .extracting(JobResult::getJobId)
                 .containsExactly(ended.getJobId());
     }

@@ -1,6 +1,7 @@
 package dev.flinkdriver.entrypoint;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.ResourceManagerOptions;
 
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class YarnDriverClusterEntrypointTest {
 
     @Test
     void aRecoveredJobManagerWaitsForTheKeptTaskManagersForTheTaskManagerTimeout() {
-        Configuration configuration = new Configuration();
+        Configuration configuration = ha();
         configuration.set(ResourceManagerOptions.TASK_MANAGER_TIMEOUT, Duration.ofSeconds(42));
 
         assertThat(
@@ -26,7 +27,7 @@ class YarnDriverClusterEntrypointTest {
 
     @Test
     void theUsersOwnWaitForKeptTaskManagersIsKept() {
-        Configuration configuration = new Configuration();
+        Configuration configuration = ha();
         configuration.set(
                 ResourceManagerOptions.RESOURCE_MANAGER_PREVIOUS_WORKER_RECOVERY_TIMEOUT,
                 Duration.ZERO);
@@ -37,5 +38,21 @@ class YarnDriverClusterEntrypointTest {
                                         ResourceManagerOptions
                                                 .RESOURCE_MANAGER_PREVIOUS_WORKER_RECOVERY_TIMEOUT))
                 .isZero();
+    }
+
+    @Test
+    void withoutHighAvailabilityNothingIsAwaited() {
+        assertThat(
+                        YarnDriverClusterEntrypoint.withKeptTaskManagersAwaited(new Configuration())
+                                .contains(
+                                        ResourceManagerOptions
+                                                .RESOURCE_MANAGER_PREVIOUS_WORKER_RECOVERY_TIMEOUT))
+                .isFalse();
+    }
+
+    private static Configuration ha() {
+        Configuration configuration = new Configuration();
+        configuration.set(HighAvailabilityOptions.HA_MODE, "zookeeper");
+        return configuration;
     }
 }
