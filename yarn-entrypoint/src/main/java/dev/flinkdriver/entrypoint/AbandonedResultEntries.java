@@ -1,5 +1,6 @@
 package dev.flinkdriver.entrypoint;
 
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.core.fs.FSDataInputStream;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BinaryOperator;
 import java.util.function.Predicate;
 
 /**
@@ -86,21 +88,29 @@ public final class AbandonedResultEntries {
 
     /** Where Flink's {@code FileSystemJobResultStore#fromConfiguration} keeps its entries. */
     static Path jobResultStore(Configuration configuration) {
-        final String configured = configuration.get(JobResultStoreOptions.STORAGE_PATH);
-        return new Path(
-                configured == null || configured.isBlank()
-                        ? FileSystemJobResultStore.createDefaultJobResultStorePath(
-                                configuration.get(HighAvailabilityOptions.HA_STORAGE_PATH),
-                                configuration.get(HighAvailabilityOptions.HA_CLUSTER_ID))
-                        : configured);
+        return store(
+                configuration,
+                JobResultStoreOptions.STORAGE_PATH,
+                FileSystemJobResultStore::createDefaultJobResultStorePath);
     }
 
     /** Where Flink's {@code FileSystemApplicationResultStore#fromConfiguration} keeps them. */
     static Path applicationResultStore(Configuration configuration) {
-        final String configured = configuration.get(ApplicationResultStoreOptions.STORAGE_PATH);
+        return store(
+                configuration,
+                ApplicationResultStoreOptions.STORAGE_PATH,
+                FileSystemApplicationResultStore::createDefaultApplicationResultStorePath);
+    }
+
+    /** The configured path, or the one Flink derives from HA's storage and cluster id. */
+    private static Path store(
+            Configuration configuration,
+            ConfigOption<String> storagePath,
+            BinaryOperator<String> defaultPath) {
+        final String configured = configuration.get(storagePath);
         return new Path(
                 configured == null || configured.isBlank()
-                        ? FileSystemApplicationResultStore.createDefaultApplicationResultStorePath(
+                        ? defaultPath.apply(
                                 configuration.get(HighAvailabilityOptions.HA_STORAGE_PATH),
                                 configuration.get(HighAvailabilityOptions.HA_CLUSTER_ID))
                         : configured);
