@@ -82,7 +82,7 @@ public class YarnDriverClusterEntrypoint extends SessionClusterEntrypoint {
 
     /**
      * A ZooKeeper outage costs leadership, not the JobManager's process; an entry a lost JobManager
-     * left empty in HA's result stores costs a job's second run, not the application.
+     * left unreadable in HA's result stores costs a job's second run, not the application.
      */
     @Override
     protected HighAvailabilityServices createHaServices(
